@@ -1,0 +1,62 @@
+/**
+ * ElGamal signatures with the message hashed together with r, e = H(m || r) (Pointcheval and
+ * Stern, "Security Proofs for Signature Schemes", Eurocrypt 1996), H = SHA-256 over a canonical
+ * encoding. Signing: k uniform among the units mod p-1 (fresh from the CSPRNG for every
+ * signature, never reused), r = g^k mod p, s = (e - x r) k^-1 mod (p-1), retry if s = 0.
+ * Verification: g^e = y^r r^s mod p.
+ *
+ * Departures from the textbook verifier, each closing a known forgery:
+ * - 0 < r < p and 0 < s < p-1 (ElGamal's own range conditions);
+ * - r must lie in the order-q subgroup and not be 1. With g = 2 in a safe-prime group, g divides
+ *   p-1 and is smooth, and Bleichenbacher (Eurocrypt 1996) forges signatures with r = (p-1)/2
+ *   without the private key; that r is a non-residue, so this check refuses it
+ *   (tests/main/crypto/elgamal-signature.test.ts shows the forgery and its rejection);
+ * - the signer's key y must lie in the subgroup too.
+ */
+import { bigIntToBytes, byteLength, bytesToBigInt, mod, modInverse, randomBigIntInRange } from './bigint.js';
+import { isSubgroupElementUnsafe } from './elgamal.js';
+import { encodeFields } from './encoding.js';
+import type { Group } from './groups.js';
+import { sha256 } from './hash.js';
+import type { KeyPair, PublicKey } from './elgamal.js';
+import type { ModExpBackend } from './modexp/backend.js';
+
+export interface Signature {
+  readonly r: bigint;
+  readonly s: bigint;
+}
+
+/** e = SHA-256(encode("medchat/elgamal-sig/v1", m, r as fixed-width bytes)), as an integer. */
+export function signatureHash(group: Group, message: Uint8Array, r: bigint): bigint {
+  if (!(message instanceof Uint8Array)) throw new TypeError('signatureHash: message must be a Uint8Array');
+  return bytesToBigInt(sha256(encodeFields(['medchat/elgamal-sig/v1', message, bigIntToBytes(r, byteLength(group.p))])));
+}
+
+export function sign(keyPair: KeyPair, message: Uint8Array, backend: ModExpBackend): Signature {
+  const { group, x } = keyPair;
+  const order = group.p - 1n;
+  for (;;) {
+    const k = randomBigIntInRange(1n, order);
+    // k must be a unit mod p-1 = 2q: odd and not a multiple of q.
+    if ((k & 1n) === 0n || k % group.q === 0n) continue;
+    const r = backend.modPow(group.g, k, group.p);
+    const e = signatureHash(group, message, r);
+    const s = mod((e - x * r) * modInverse(k, order), order);
+    if (s !== 0n) return { r, s };
+  }
+}
+
+export function verify(signer: PublicKey, message: Uint8Array, signature: Signature, backend: ModExpBackend): boolean {
+  const { group, y } = signer;
+  const { r, s } = signature;
+  if (typeof r !== 'bigint' || typeof s !== 'bigint') throw new TypeError('verify: r and s must be bigint');
+  if (r <= 0n || r >= group.p) return false;
+  if (s <= 0n || s >= group.p - 1n) return false;
+  if (!isSubgroupElementUnsafe(group, r)) return false;
+  if (!isSubgroupElementUnsafe(group, y)) return false;
+  const e = signatureHash(group, message, r);
+  const left = backend.modPow(group.g, e, group.p);
+  // y and r have order q, so their exponents may be reduced mod q.
+  const right = (backend.modPow(y, r % group.q, group.p) * backend.modPow(r, s % group.q, group.p)) % group.p;
+  return left === right;
+}

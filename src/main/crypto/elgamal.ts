@@ -1,0 +1,73 @@
+/**
+ * ElGamal key pairs and encryption (ElGamal 1985; HAC 8.18) in the prime-order subgroup of a
+ * safe-prime group: x uniform in [1, q-1], y = g^x; to encrypt m (a subgroup element):
+ * c1 = g^k, c2 = m * y^k with k uniform in [1, q-1]; to decrypt: m = c2 * c1^(q-x).
+ *
+ * Departure from the textbook: every element taken from a peer (y, c1, c2) must be in the
+ * subgroup (1 < v < p-1 and Legendre symbol (v/p) = 1, which for a safe prime is the same as
+ * v^q = 1), and plaintexts are subgroup elements, so a ciphertext reveals nothing about m
+ * (DDH holds in the subgroup, not in the full group).
+ * Key material lives in BigInts, which JavaScript cannot wipe; private keys are never logged.
+ */
+import { jacobiUnsafe, randomBigIntInRange } from './bigint.js';
+import { CryptoError } from './errors.js';
+import type { Group } from './groups.js';
+import type { ModExpBackend } from './modexp/backend.js';
+
+export interface PublicKey {
+  readonly group: Group;
+  readonly y: bigint;
+}
+
+export interface KeyPair extends PublicKey {
+  readonly x: bigint;
+}
+
+export interface Ciphertext {
+  readonly c1: bigint;
+  readonly c2: bigint;
+}
+
+/** Membership test for the order-q subgroup of a safe-prime group. Public inputs only. */
+export function isSubgroupElementUnsafe(group: Group, v: bigint): boolean {
+  if (typeof v !== 'bigint') return false;
+  return v > 1n && v < group.p - 1n && jacobiUnsafe(v, group.p) === 1;
+}
+
+export function assertSubgroupElement(group: Group, v: bigint, label: string): void {
+  if (!isSubgroupElementUnsafe(group, v)) {
+    throw new CryptoError('NOT_IN_SUBGROUP', `${label} is not an element of the prime-order subgroup`);
+  }
+}
+
+export function generateKeyPair(group: Group, backend: ModExpBackend): KeyPair {
+  const x = randomBigIntInRange(1n, group.q);
+  return { group, x, y: backend.modPow(group.g, x, group.p) };
+}
+
+/** A uniformly random subgroup element other than 1: the square of a random unit. */
+export function randomSubgroupElement(group: Group): bigint {
+  for (;;) {
+    const v = randomBigIntInRange(2n, group.p - 1n);
+    const square = (v * v) % group.p;
+    if (square !== 1n) return square;
+  }
+}
+
+export function encrypt(recipient: PublicKey, message: bigint, backend: ModExpBackend): Ciphertext {
+  const { group, y } = recipient;
+  assertSubgroupElement(group, y, 'encrypt: recipient key');
+  assertSubgroupElement(group, message, 'encrypt: message');
+  const k = randomBigIntInRange(1n, group.q);
+  const c1 = backend.modPow(group.g, k, group.p);
+  const c2 = (message * backend.modPow(y, k, group.p)) % group.p;
+  return { c1, c2 };
+}
+
+export function decrypt(keyPair: KeyPair, ciphertext: Ciphertext, backend: ModExpBackend): bigint {
+  const { group, x } = keyPair;
+  assertSubgroupElement(group, ciphertext.c1, 'decrypt: c1');
+  assertSubgroupElement(group, ciphertext.c2, 'decrypt: c2');
+  // c1 has order q, so c1^(q-x) = c1^(-x): one exponentiation, no inversion.
+  return (ciphertext.c2 * backend.modPow(ciphertext.c1, group.q - x, group.p)) % group.p;
+}
