@@ -1,0 +1,127 @@
+/**
+ * The audit log: an append-only, hash-chained record of everything security-relevant (joins,
+ * admissions, failures and their reasons, blocks, exits, rekeys, broadcast metadata).
+ *
+ * It must never receive a plaintext message, a key, SK, a session or group key, or any other
+ * secret: callers log metadata only. The store cannot tell a secret from a reason string, so this
+ * rule is the caller's to keep; the store only caps lengths and neutralises control characters.
+ *
+ * Row N stores prev_hash (row N-1's hash, zeros for row 1) and
+ *   hash = SHA-256(encodeFields(['medchat/audit/v1', seq, at, kind, patientId ?? '', address ?? '',
+ *                                detail, prevHash]))   (hex)
+ * and audit_head (the checkpoint: newest seq and hash) moves in the same transaction, so deleting
+ * the newest rows is as visible as editing or deleting any other. The chain has no secret key: it
+ * shows edits made without recomputing every later hash and the checkpoint, not a determined
+ * attacker who rewrites the whole file; export the checkpoint elsewhere for that.
+ */
+import type { AuditEntry, AuditQuery, AuditVerification } from '../../shared/contract.js';
+import { auditHash, readAuditHead, readAuditRow } from './audit-chain.js';
+import { auditCsv } from './audit-csv.js';
+import { verifyAuditChain } from './audit-verify.js';
+import type { Clock } from './clock.js';
+import type { Db } from './db.js';
+import { StoreError } from './errors.js';
+import { checkId, checkInteger, checkPattern, checkString, cleanText } from './validate.js';
+
+export interface AuditLog {
+  append(e: { kind: string; patientId?: string | null; address?: string | null; detail?: string }): AuditEntry;
+  /** Newest first. */
+  query(q?: AuditQuery): AuditEntry[];
+  verify(): AuditVerification;
+  count(): number;
+  /** RFC 4180 CSV of query(q), newest first; q.limit defaults to AUDIT_MAX_LIMIT here. */
+  toCsv(q?: AuditQuery): string;
+}
+
+export const AUDIT_KIND_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+export const AUDIT_DETAIL_MAX = 2000;
+export const AUDIT_TEXT_FILTER_MAX = 200;
+export const AUDIT_DEFAULT_LIMIT = 500;
+export const AUDIT_MAX_LIMIT = 10_000;
+const ADDRESS_PATTERN = /^[A-Za-z0-9_.:%[\]-]{1,100}$/;
+
+/** Filter boxes in a UI send '' (and JSON bridges null) for "any": both mean no filter. */
+function unset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function checkQuery(q: AuditQuery | undefined, defaultLimit: number): Required<AuditQuery> {
+  if (q !== undefined && (typeof q !== 'object' || q === null)) {
+    throw new StoreError('BAD_INPUT', 'audit.query: the query must be an object.');
+  }
+  const kind = unset(q?.kind) ? '' : checkPattern(q?.kind, 'audit.query: kind', AUDIT_KIND_PATTERN, 'a lowercase kind such as "admit"');
+  const patientId = unset(q?.patientId) ? '' : checkId(q?.patientId, 'audit.query: patientId');
+  const text = unset(q?.text) ? '' : checkString(q?.text, 'audit.query: text', 0, AUDIT_TEXT_FILTER_MAX);
+  const limit = q?.limit === undefined || q.limit === null ? defaultLimit : checkInteger(q.limit, 'audit.query: limit', 1, AUDIT_MAX_LIMIT);
+  return { kind, patientId, text, limit };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+export function createAuditLog(db: Db, now: Clock): AuditLog {
+  const insert = db.prepare(
+    'INSERT INTO audit (seq, at, kind, patient_id, address, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const moveHead = db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1');
+  const countRows = db.prepare('SELECT count(*) FROM audit').pluck();
+
+  const appendTx = db.transaction((entry: Omit<AuditEntry, 'seq'>): AuditEntry => {
+    // The checkpoint, not max(seq), decides the next row: rows deleted at the end stay a gap.
+    const head = readAuditHead(db);
+    const full: AuditEntry = { seq: head.seq + 1, ...entry };
+    const hash = auditHash(full, head.hash);
+    insert.run(full.seq, full.at, full.kind, full.patientId, full.address, full.detail, head.hash, hash);
+    moveHead.run(full.seq, hash);
+    return full;
+  });
+
+  function query(q: AuditQuery | undefined, defaultLimit: number): AuditEntry[] {
+    const f = checkQuery(q, defaultLimit);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (f.kind) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
+    if (f.patientId) {
+      where.push('patient_id = ?');
+      params.push(f.patientId);
+    }
+    if (f.text) {
+      const like = '%' + escapeLike(f.text) + '%';
+      where.push(
+        "(detail LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR patient_id LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\')",
+      );
+      params.push(like, like, like, like);
+    }
+    const sql =
+      'SELECT seq, at, kind, patient_id, address, detail, prev_hash, hash FROM audit' +
+      (where.length ? ' WHERE ' + where.join(' AND ') : '') +
+      ' ORDER BY seq DESC LIMIT ?';
+    return db
+      .prepare(sql)
+      .all(...params, f.limit)
+      .map((row) => {
+        const { prevHash: _p, hash: _h, ...entry } = readAuditRow(row);
+        return entry;
+      });
+  }
+
+  return {
+    append(e) {
+      if (typeof e !== 'object' || e === null) throw new StoreError('BAD_INPUT', 'audit.append: the entry must be an object.');
+      const kind = checkPattern(e.kind, 'audit.append: kind', AUDIT_KIND_PATTERN, 'a lowercase letter then up to 39 of a-z 0-9 -');
+      const patientId = e.patientId == null ? null : checkId(e.patientId, 'audit.append: patientId');
+      const address =
+        e.address == null ? null : checkPattern(e.address, 'audit.append: address', ADDRESS_PATTERN, 'a host:port of at most 100 characters');
+      const detail = e.detail === undefined ? '' : cleanText(e.detail, 'audit.append: detail', AUDIT_DETAIL_MAX);
+      return appendTx.immediate({ at: now(), kind, patientId, address, detail });
+    },
+    query: (q) => query(q, AUDIT_DEFAULT_LIMIT),
+    verify: () => verifyAuditChain(db),
+    count: () => Number(countRows.get()),
+    toCsv: (q) => auditCsv(query(q, AUDIT_MAX_LIMIT)),
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The persistence layer's public API: everything the engine, the IPC services and the CLI may use.
+ * Only src/main/store touches SQLite (lint-enforced); see ./README.md.
+ */
+export { openStore, openStoreFile, DB_FILE_NAME, type Store, type StoreOptions, type StoreFileOptions } from './store.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { type OwnKey, type OwnKeyStore } from './own-keys.js';
+export { type Pin, type PinStore } from './pins.js';
+export { type BlockStore } from './blocks.js';
+export {
+  type AuditLog,
+  AUDIT_KIND_PATTERN,
+  AUDIT_DETAIL_MAX,
+  AUDIT_DEFAULT_LIMIT,
+  AUDIT_MAX_LIMIT,
+} from './audit.js';
+export { auditHash } from './audit-chain.js';
+export { type PerfStore } from './perf.js';
+export { type SettingsStore } from './settings.js';
+export { openFileKeyVault, type KeyVault } from './key-vault.js';
+export { ID_PATTERN } from './validate.js';
+export { migrate } from './db.js';
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';

@@ -1,0 +1,16 @@
+/**
+ * The ordered list of schema migrations. To add one: create NNNN-what-it-does.ts exporting a
+ * Migration with the next version, append it here, and add its test (see ../README.md).
+ */
+import type { Migration } from './migration.js';
+import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-audit-indexes-settings.js';
+
+export type { Migration } from './migration.js';
+export { APPLICATION_ID } from './migration.js';
+export { AUDIT_GENESIS_HASH } from './0001-initial.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+
+/** The schema version this app writes and expects. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
