@@ -1,0 +1,156 @@
+/**
+ * `medchat doctor`: runs a conference in the terminal, like the seed's server.py. Lines typed are
+ * broadcast; commands: block ID [minutes], unblock ID, approve ID FINGERPRINT, reject ID
+ * FINGERPRINT, list, perf, help, quit. Ctrl+C (or quit) tells every patient (opcode 60) and exits.
+ */
+import { createInterface } from 'node:readline';
+import { createDoctorService } from '../doctor/service.js';
+import { ServiceError } from '../ipc/services.js';
+import { formatPerfTable } from '../../shared/metrics.js';
+import type { BroadcastReceipt } from '../../shared/contract.js';
+import { dataDir, host, parse, port, positiveNumber, UsageError } from './args.js';
+
+export const DOCTOR_USAGE = `Usage: medchat doctor [--host 127.0.0.1] [--port 5050] [--data-dir DIR] [--policy tofu|ask]
+                      [--block-minutes 2] [--delta-ts 5] [--handshake-timeout 10] [--no-rekey-before-broadcast]
+Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
+reject ID FINGERPRINT | list | perf | help | quit`;
+
+export async function runDoctorCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    policy: { type: 'string' },
+    'block-minutes': { type: 'string' },
+    'delta-ts': { type: 'string' },
+    'handshake-timeout': { type: 'string' },
+    'no-rekey-before-broadcast': { type: 'boolean' },
+    workers: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(DOCTOR_USAGE);
+    return 0;
+  }
+  const policy = values.policy ?? 'tofu';
+  if (policy !== 'tofu' && policy !== 'ask') throw new UsageError('--policy must be tofu or ask.');
+  const blockMinutes = positiveNumber('--block-minutes', values['block-minutes'], 2, 10080);
+  const service = await createDoctorService({
+    dataDir: dataDir(values['data-dir'], 'doctor'),
+    log: (line) => console.log(line),
+    ...(values.workers !== undefined ? { workers: positiveNumber('--workers', values.workers, 2, 16) } : {}),
+    config: {
+      policy,
+      failureBlockMinutes: blockMinutes,
+      defaultBlockMinutes: blockMinutes,
+      maxClockSkewMs: positiveNumber('--delta-ts', values['delta-ts'], 5, 3600) * 1000,
+      handshakeTimeoutMs: positiveNumber('--handshake-timeout', values['handshake-timeout'], 10, 3600) * 1000,
+      rekeyBeforeBroadcast: !values['no-rekey-before-broadcast'],
+    },
+  });
+  if (values.policy) service.setPolicy(policy);
+  const status = await service.listen(host(values.host, '127.0.0.1'), port(values.port, 5050, true));
+  console.log(`MedChatSecure doctor listening on ${status.host}:${status.port} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
+
+  const delivered = new Map<number, number>();
+  service.subscribe((event) => {
+    if (event.channel === 'doctor.audit') {
+      const e = event.payload;
+      console.log(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`);
+      if (e.kind === 'admitted') console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
+      if (e.kind === 'identity-created' || e.kind === 'admitted') printFingerprints();
+    } else if (event.channel === 'doctor.changed') {
+      for (const r of event.payload.broadcasts) reportDelivery(r);
+    }
+  });
+  const printFingerprints = (): void => {
+    for (const f of service.snapshot().status.fingerprints) console.log(`Doctor key ${f.group}: ${f.fingerprint}`);
+  };
+  const reportDelivery = (r: BroadcastReceipt): void => {
+    if ((delivered.get(r.seq) ?? 0) < r.delivered.length) {
+      delivered.set(r.seq, r.delivered.length);
+      console.log(`[delivered] broadcast #${r.seq} to ${r.delivered.length}/${r.recipients.length}: ${r.delivered.join(', ')}`);
+    }
+  };
+  printFingerprints();
+
+  let closing: Promise<void> | null = null;
+  const shutdown = (): Promise<void> =>
+    (closing ??= (async () => {
+      console.log('Shutting down: telling every patient (opcode 60).');
+      await service.close();
+      console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
+    })());
+
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const finished = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => void shutdown().then(resolve));
+    process.once('SIGTERM', () => void shutdown().then(resolve));
+    rl.on('close', () => void shutdown().then(resolve));
+    rl.on('line', (line) => {
+      void handleLine(line.trim()).then((quit) => {
+        if (quit) rl.close();
+      });
+    });
+  });
+
+  async function handleLine(line: string): Promise<boolean> {
+    if (!line) return false;
+    const [word, ...rest] = line.split(/\s+/);
+    try {
+      switch (word) {
+        case 'quit':
+        case 'exit':
+          return true;
+        case 'help':
+          console.log(DOCTOR_USAGE);
+          return false;
+        case 'list': {
+          const snap = service.snapshot();
+          console.log(`Patients (${snap.patients.length}):`);
+          for (const p of snap.patients) console.log(`  ${p.id}  ${p.stage}  ${p.address}  key ${p.fingerprint ?? '-'}`);
+          console.log(`Blocked (${snap.blocks.length}):`);
+          for (const b of snap.blocks) console.log(`  ${b.id} until ${new Date(b.expiresAt).toISOString()} (${b.reason})`);
+          for (const p of snap.pending) console.log(`  waiting for approval: ${p.id} key ${p.fingerprint} — approve ${p.id} ${p.fingerprint.replace(/ /g, '')}`);
+          return false;
+        }
+        case 'perf':
+          console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
+          return false;
+        case 'block': {
+          const [id, minutes] = rest;
+          if (!id) throw new UsageError('block ID [minutes]');
+          const entry = service.block(id, positiveNumber('minutes', minutes, 2, 10080));
+          console.log(`Blocked ${id} until ${new Date(entry.expiresAt).toISOString()}`);
+          return false;
+        }
+        case 'unblock':
+          if (!rest[0]) throw new UsageError('unblock ID');
+          service.unblock(rest[0]);
+          console.log(`Unblocked ${rest[0]}`);
+          return false;
+        case 'approve':
+        case 'reject': {
+          const [id, ...fp] = rest;
+          const fingerprint = fp.join('').replace(/(\d{5})(?=\d)/g, '$1 ');
+          if (!id || !fingerprint) throw new UsageError(`${word} ID FINGERPRINT`);
+          if (word === 'approve') service.approve(id, fingerprint);
+          else service.reject(id, fingerprint);
+          console.log(`${word === 'approve' ? 'Approved' : 'Rejected'} ${id}`);
+          return false;
+        }
+        default: {
+          const receipt = await service.broadcast(line);
+          console.log(`Broadcast #${receipt.seq} (epoch ${receipt.epoch}) sent to ${receipt.recipients.length} patient(s)`);
+          return false;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ServiceError || error instanceof UsageError) console.log(`Error: ${error.message}`);
+      else console.log(`Error: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  await finished;
+  return 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * `medchat patient --id ID`: joins a doctor's conference from the terminal, like the seed's
+ * client.py: shows each handshake step, the doctor's fingerprint and pin state, decrypted
+ * broadcasts, and the performance table. Ctrl+C leaves the conference (opcode 90).
+ * Exit codes: 0 left or disconnected normally, 2 blocked, 3 the doctor's key changed, 1 error.
+ */
+import { createPatientService } from '../patient/service.js';
+import { formatPerfTable } from '../../shared/metrics.js';
+import type { GroupChoice } from '../../shared/contract.js';
+import { FINGERPRINT_PATTERN, ID_PATTERN } from '../protocol/index.js';
+import { dataDir, host, parse, port, UsageError } from './args.js';
+
+export const PATIENT_USAGE = `Usage: medchat patient --id ID [--host 127.0.0.1] [--port 5050] [--data-dir DIR]
+                       [--group ffdhe2048|ffdhe3072|ffdhe4096|generate-2048|generate-3072]
+                       [--accept-doctor-key FINGERPRINT]
+Ctrl+C leaves the conference.`;
+
+const GROUPS: readonly GroupChoice[] = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'];
+const STEP_TEXT: Record<string, string> = {
+  connect: 'connected to the doctor',
+  hello: 'sent id and public key (opcode 5)',
+  'key-exchange': "doctor's key received; sent encrypted, signed session secret (opcode 10)",
+  'session-token': "doctor's signed session token verified; session secret matches (opcode 20)",
+  verifier: 'sent session key verifier (SKV)',
+  admitted: 'admitted: group key received (opcode 30)',
+};
+
+export async function runPatientCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    id: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    group: { type: 'string' },
+    'accept-doctor-key': { type: 'string' },
+    workers: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(PATIENT_USAGE);
+    return 0;
+  }
+  const patientId = values.id;
+  if (!patientId || !ID_PATTERN.test(patientId)) throw new UsageError('--id is required: 1-64 characters of A-Z a-z 0-9 _ . @ -');
+  const group = (values.group ?? 'ffdhe2048') as GroupChoice;
+  if (!GROUPS.includes(group)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}.`);
+  const accept = values['accept-doctor-key'];
+  if (accept !== undefined && !FINGERPRINT_PATTERN.test(accept)) throw new UsageError('--accept-doctor-key takes the 30-digit fingerprint, in groups of five.');
+
+  const service = await createPatientService({ dataDir: dataDir(values['data-dir'], 'patient', patientId), workers: 1 });
+  let printedSteps = 0;
+  let lastGeneration = -1;
+  service.subscribe((event) => {
+    if (event.channel === 'patient.changed') {
+      const s = event.payload;
+      for (const { step } of s.steps.slice(printedSteps)) console.log(`[step] ${STEP_TEXT[step] ?? step}`);
+      printedSteps = s.steps.length;
+      if (s.generation && Math.floor(s.generation.elapsedMs / 1000) > lastGeneration) {
+        lastGeneration = Math.floor(s.generation.elapsedMs / 1000);
+        console.log(`[group] generating a fresh safe prime: ${s.generation.phase}, ${lastGeneration} s`);
+      }
+    } else if (event.channel === 'patient.message') {
+      console.log(`[message #${event.payload.seq}] ${event.payload.text}`);
+    }
+  });
+
+  const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
+  let status = service.status();
+  try {
+    status = await service.connect(request);
+    if (accept && status.state === 'key-changed' && status.doctorFingerprint === accept) {
+      console.log('Accepting the doctor\'s new key, as --accept-doctor-key says.');
+      printedSteps = 0;
+      status = await service.acceptDoctorKey(accept);
+    }
+  } catch (error) {
+    console.log(`Error: ${(error as Error).message}`);
+    await service.close();
+    return 1;
+  }
+  if (status.ownFingerprint) console.log(`Your key: ${status.ownFingerprint}`);
+  if (status.doctorFingerprint) {
+    const pin = { new: 'first contact, pinned now: compare it with the doctor', pinned: 'matches the pinned key', changed: 'DIFFERS FROM THE PINNED KEY' };
+    console.log(`Doctor key: ${status.doctorFingerprint} (${status.pinState ? pin[status.pinState] : 'not checked'})`);
+  }
+
+  const ended = (code: number): number => {
+    const s = service.status();
+    console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance:`));
+    if (s.state === 'blocked') console.log(`[blocked] ${s.reason} (until ${new Date(s.blockedUntil ?? 0).toISOString()})`);
+    else if (s.state === 'key-changed') console.log(`[key-changed] ${s.reason} Rerun with --accept-doctor-key "${s.doctorFingerprint}" once you have compared it.`);
+    else console.log(`[disconnected] ${s.reason ?? ''}`);
+    return s.state === 'blocked' ? 2 : s.state === 'key-changed' ? 3 : code;
+  };
+
+  if (status.state !== 'admitted' && status.state !== 'handshake') {
+    const code = ended(status.state === 'disconnected' ? 1 : 0);
+    await service.close();
+    return code;
+  }
+  if (status.state === 'admitted') console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance (handshake):`));
+  else console.log(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
+
+  const code = await new Promise<number>((resolve) => {
+    const stop = (): void => {
+      void service.leave().then(() => resolve(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    service.subscribe((event) => {
+      if (event.channel === 'patient.changed' && ['blocked', 'disconnected', 'key-changed'].includes(event.payload.state)) resolve(0);
+      if (event.channel === 'patient.changed' && event.payload.state === 'admitted' && status.state !== 'admitted') {
+        status = event.payload;
+        console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance (handshake):`));
+      }
+    });
+  });
+  const exitCode = ended(code);
+  await service.close();
+  return exitCode;
+}

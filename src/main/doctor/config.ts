@@ -1,0 +1,42 @@
+/** The doctor's tunables, with the seed's defaults (ΔTS 5 s, 2-minute blocks). */
+import type { AdmissionPolicy } from '../../shared/contract.js';
+
+export interface DoctorConfig {
+  /** Shown to patients and bound into every transcript. */
+  doctorId: string;
+  /** Maximum |now - ts| accepted on handshake messages (ΔTS). */
+  maxClockSkewMs: number;
+  /** Length of the block that a failed handshake of an unpinned id earns. */
+  failureBlockMinutes: number;
+  /** Default length of a block the doctor imposes. */
+  defaultBlockMinutes: number;
+  /** A handshake must reach admission (or the approval queue) within this time. */
+  handshakeTimeoutMs: number;
+  /** How long a new key waits for the doctor's approval under the "ask" policy. */
+  approvalTimeoutMs: number;
+  policy: AdmissionPolicy;
+  /** The seed's behaviour: a fresh group key before every broadcast. */
+  rekeyBeforeBroadcast: boolean;
+  /** Custom (patient-generated) groups the doctor keeps identity keys for. */
+  maxCustomGroups: number;
+  /** Handshakes a source address may start per minute. */
+  handshakesPerMinute: number;
+  /** Failures (bad signatures, impostor attempts) after which an address is refused for a while. */
+  maxStrikes: number;
+  strikeWindowMs: number;
+}
+
+export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
+  doctorId: 'doctor',
+  maxClockSkewMs: 5_000,
+  failureBlockMinutes: 2,
+  defaultBlockMinutes: 2,
+  handshakeTimeoutMs: 10_000,
+  approvalTimeoutMs: 5 * 60_000,
+  policy: 'tofu',
+  rekeyBeforeBroadcast: true,
+  maxCustomGroups: 16,
+  handshakesPerMinute: 60,
+  maxStrikes: 10,
+  strikeWindowMs: 10 * 60_000,
+};

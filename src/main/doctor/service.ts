@@ -1,0 +1,237 @@
+/**
+ * The doctor as a service for the UI and the CLI (DoctorServiceApi): owns the store, the key
+ * vault, the crypto workers, the listener and the Doctor engine, persists the performance figures
+ * of each listening session, and pushes coalesced change events.
+ */
+import { join } from 'node:path';
+import { AsyncCrypto } from '../crypto/index.js';
+import { listen, type Listener } from '../net/index.js';
+import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
+import type {
+  AdmissionPolicy,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
+  BlockEntry,
+  BroadcastReceipt,
+  DoctorSnapshot,
+  DoctorStatus,
+  PerfSession,
+} from '../../shared/contract.js';
+import type { PerfRow } from '../../shared/metrics.js';
+import { DEFAULT_DOCTOR_CONFIG, type DoctorConfig } from './config.js';
+import { Doctor } from './doctor.js';
+
+export interface DoctorServiceOptions {
+  dataDir: string;
+  keyVault?: KeyVault;
+  now?: () => number;
+  log?: (line: string) => void;
+  config?: Partial<DoctorConfig>;
+  /** Crypto worker threads (default: one per core, at most 4). */
+  workers?: number;
+}
+
+const POLICY_KEY = 'doctor.policy';
+
+class DoctorService implements DoctorServiceApi {
+  private listener: Listener | null = null;
+  private perfSessionId: string | null = null;
+  private readonly listeners = new Set<ServiceListener>();
+  private changeQueued = false;
+  private perfTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly crypto: AsyncCrypto,
+    readonly doctor: Doctor,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  emit(event: ServiceEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log(`event listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Coalesces bursts of changes into one snapshot per turn of the event loop. */
+  changed(): void {
+    if (this.changeQueued) return;
+    this.changeQueued = true;
+    setImmediate(() => {
+      this.changeQueued = false;
+      this.emit({ channel: 'doctor.changed', payload: this.snapshot() });
+      this.schedulePerf();
+    });
+  }
+
+  private schedulePerf(): void {
+    if (this.perfTimer) return;
+    this.perfTimer = setTimeout(() => {
+      this.perfTimer = null;
+      this.savePerf();
+      this.emit({ channel: 'doctor.perf', payload: this.perf() });
+    }, 250);
+    this.perfTimer.unref();
+  }
+
+  private savePerf(): void {
+    if (this.perfSessionId) this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
+  }
+
+  status(): DoctorStatus {
+    return {
+      listening: this.listener !== null,
+      host: this.listener?.host ?? null,
+      port: this.listener?.port ?? null,
+      policy: this.doctor.config.policy,
+      rekeyBeforeBroadcast: this.doctor.config.rekeyBeforeBroadcast,
+      epoch: this.doctor.conference.epoch,
+      fingerprints: this.doctor.identity.fingerprints(),
+    };
+  }
+
+  snapshot(): DoctorSnapshot {
+    return {
+      status: this.status(),
+      patients: this.doctor.patients(),
+      pending: this.doctor.pendingApprovals(),
+      blocks: this.store.blocks.list(),
+      broadcasts: this.doctor.conference.recentReceipts(),
+    };
+  }
+
+  async listen(host: string, port: number): Promise<DoctorStatus> {
+    if (this.listener) throw new ServiceError('ALREADY_LISTENING', `Already listening on ${this.listener.host}:${this.listener.port}.`);
+    try {
+      this.listener = await listen(host, port, (socket) => this.doctor.accept(socket));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${host}:${port} (${code}).`);
+    }
+    this.crypto.metrics.reset();
+    this.perfSessionId = this.store.perf.startSession('doctor');
+    this.doctor.audit('listen', null, null, `listening on ${host}:${this.listener.port}`);
+    this.log(`Listening on ${host}:${this.listener.port}`);
+    this.changed();
+    return this.status();
+  }
+
+  async stop(): Promise<DoctorStatus> {
+    const listener = this.listener;
+    if (!listener) return this.status();
+    this.listener = null;
+    await this.doctor.shutdown();
+    await listener.close();
+    this.savePerf();
+    if (this.perfSessionId) this.store.perf.end(this.perfSessionId);
+    this.perfSessionId = null;
+    this.doctor.audit('shutdown', null, null, `stopped listening on ${listener.host}:${listener.port}; patients told (opcode 60)`);
+    this.changed();
+    return this.status();
+  }
+
+  setPolicy(policy: AdmissionPolicy): DoctorStatus {
+    this.doctor.setPolicy(policy);
+    this.store.settings.set(POLICY_KEY, policy);
+    this.doctor.audit('policy', null, null, `new patients: ${policy === 'tofu' ? 'trust on first use' : 'ask the doctor'}`);
+    this.changed();
+    return this.status();
+  }
+
+  block(patientId: string, minutes: number): BlockEntry {
+    return this.doctor.block(patientId, minutes);
+  }
+
+  unblock(patientId: string): void {
+    if (!this.doctor.unblock(patientId)) throw new ServiceError('NOT_BLOCKED', `${patientId} is not blocked.`);
+  }
+
+  approve(patientId: string, fingerprint: string): void {
+    if (!this.doctor.approve(patientId, fingerprint)) {
+      throw new ServiceError('NO_SUCH_REQUEST', `No pending request from ${patientId} with that fingerprint.`);
+    }
+  }
+
+  reject(patientId: string, fingerprint: string): void {
+    if (!this.doctor.reject(patientId, fingerprint)) {
+      throw new ServiceError('NO_SUCH_REQUEST', `No pending request from ${patientId} with that fingerprint.`);
+    }
+  }
+
+  async broadcast(text: string): Promise<BroadcastReceipt> {
+    if (!this.listener) throw new ServiceError('NOT_LISTENING', 'Start the conference before broadcasting.');
+    if (this.doctor.conference.members.size === 0) throw new ServiceError('NO_PATIENTS', 'No patient is admitted yet.');
+    return this.doctor.broadcast(text);
+  }
+
+  audit(query: AuditQuery): AuditEntry[] {
+    return this.store.audit.query(query);
+  }
+
+  auditVerify(): AuditVerification {
+    return this.store.audit.verify();
+  }
+
+  auditCsv(query: AuditQuery): string {
+    return this.store.audit.toCsv(query);
+  }
+
+  perf(): PerfRow[] {
+    return this.crypto.metrics.snapshot();
+  }
+
+  perfHistory(): PerfSession[] {
+    return this.store.perf.history('doctor');
+  }
+
+  subscribe(listener: ServiceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.perfTimer) clearTimeout(this.perfTimer);
+    await this.crypto.close();
+    this.store.close();
+  }
+}
+
+export type { DoctorService };
+
+export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
+  const now = options.now ?? Date.now;
+  let store: Store;
+  try {
+    store = openStore(options.dataDir, { now });
+  } catch (error) {
+    if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
+    throw error;
+  }
+  const vault = options.keyVault ?? openFileKeyVault(join(options.dataDir, 'keys.json'));
+  const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });
+  const storedPolicy = store.settings.get(POLICY_KEY);
+  const config: DoctorConfig = {
+    ...DEFAULT_DOCTOR_CONFIG,
+    ...(storedPolicy === 'tofu' || storedPolicy === 'ask' ? { policy: storedPolicy } : {}),
+    ...options.config,
+  };
+  let service: DoctorService | null = null;
+  const doctor = new Doctor({
+    config,
+    crypto,
+    store,
+    vault,
+    now,
+    onChange: () => service?.changed(),
+    onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
+  });
+  service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}));
+  return service;
+}

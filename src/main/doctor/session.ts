@@ -1,0 +1,277 @@
+/**
+ * One patient connection at the doctor: the handshake of the seed's steps 1-8 with every check of
+ * docs/protocol.md, then the admitted session (acks, exit). Decisions that involve other
+ * connections or policy (blocks, pins, clones, admission) belong to the Doctor, reached through
+ * DoctorContext; this class owns only its own connection's state and secrets.
+ */
+import { constantTimeEqual, isSubgroupElementUnsafe, randomBytes, type Group, type KeyPair, type PublicKey, type SealKeys } from '../crypto/index.js';
+import type { FramedSocket } from '../net/index.js';
+import {
+  ProtocolError,
+  decodeFromPatient,
+  deriveSessionKey,
+  disconnectMessage,
+  encodeDoctorMessage,
+  exitInput,
+  ackInput,
+  keyExchangeTranscript,
+  sessionTokenTranscript,
+  sessionVerifier,
+  type DisconnectCode,
+  type DoctorMessage,
+  type HandshakeContext,
+  type PatientMessageOf,
+} from '../protocol/index.js';
+import type { PatientStage } from '../../shared/contract.js';
+import type { DoctorContext } from './context.js';
+
+export type SessionStage = PatientStage | 'closed';
+
+/** Failures of the handshake that the outsider rule weighs (requirements: "Rules"). */
+export type HandshakeFailure = 'STALE_TIMESTAMP' | 'REPLAY' | 'BAD_SIGNATURE' | 'BAD_CIPHERTEXT' | 'BAD_VERIFIER';
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+export class PatientSession {
+  stage: SessionStage = 'hello';
+  patientId: string | null = null;
+  fingerprint: string | null = null;
+  group: Group | null = null;
+  readonly connectedAt: number;
+  admittedAt: number | null = null;
+  lastDeliveredSeq: number | null = null;
+  lastDeliveryAt: number | null = null;
+
+  private patientKey: PublicKey | null = null;
+  private doctorKey: KeyPair | null = null;
+  private patientFresh: { ts: number; rn: string } | null = null;
+  private sessionKey: Uint8Array | null = null;
+  /** Keys derived from the session key: group-key wrapping, ack and exit authentication. */
+  groupKeyWrap: SealKeys | null = null;
+  private ackKey: Uint8Array | null = null;
+  private exitKey: Uint8Array | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly socket: FramedSocket,
+    private readonly ctx: DoctorContext,
+  ) {
+    this.connectedAt = ctx.now();
+    this.armTimer(ctx.config.handshakeTimeoutMs, 'HANDSHAKE_TIMEOUT');
+    socket.start({
+      onFrame: (body) => this.onFrame(body),
+      onProtocolError: (error) => this.fail(error.code, error.message),
+      onClose: () => this.onClosed(),
+    });
+  }
+
+  get address(): string {
+    return this.socket.address;
+  }
+
+  /** Re-read after every await: the connection may have closed meanwhile. */
+  isClosed(): boolean {
+    return this.stage === 'closed';
+  }
+
+  get isAdmitted(): boolean {
+    return this.stage === 'admitted';
+  }
+
+  send(message: DoctorMessage): boolean {
+    return this.socket.send(encodeDoctorMessage(message));
+  }
+
+  /** Ends the connection with a final message (opcode 60 or 80) and forgets its secrets. */
+  async close(final?: DoctorMessage): Promise<void> {
+    if (this.isClosed()) return;
+    this.clearTimer();
+    const wasAdmitted = this.isAdmitted;
+    this.stage = 'closed';
+    this.forgetSecrets();
+    this.ctx.sessionClosed(this, wasAdmitted);
+    await this.socket.end(final ? encodeDoctorMessage(final) : undefined);
+  }
+
+  /** Opcode 60 with a reason, then close. */
+  fail(code: DisconnectCode, detail?: string): Promise<void> {
+    if (this.stage !== 'closed') this.ctx.protocolFailure(this, code, detail);
+    return this.close(disconnectMessage(code));
+  }
+
+  private onClosed(): void {
+    if (this.stage !== 'closed') void this.close();
+  }
+
+  private armTimer(ms: number, code: DisconnectCode): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => void this.fail(code), ms);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private forgetSecrets(): void {
+    this.sessionKey?.fill(0);
+    this.ackKey?.fill(0);
+    this.exitKey?.fill(0);
+    this.groupKeyWrap?.encKey.fill(0);
+    this.groupKeyWrap?.macKey.fill(0);
+    this.sessionKey = this.ackKey = this.exitKey = null;
+    this.groupKeyWrap = null;
+    this.doctorKey = null;
+  }
+
+  private async onFrame(body: Uint8Array): Promise<void> {
+    if (this.isClosed()) return;
+    const message = decodeFromPatient(body);
+    if (message.op === 60) {
+      this.ctx.peerDisconnected(this, message.code, message.reason);
+      await this.close();
+      return;
+    }
+    switch (this.stage) {
+      case 'hello':
+        if (message.op === 5) return this.onHello(message);
+        break;
+      case 'key-exchange':
+        if (message.op === 10) return this.onKeyExchange(message);
+        break;
+      case 'verifier':
+        if (message.op === 20) return this.onVerifier(message);
+        break;
+      case 'admitted':
+        if (message.op === 50) return this.onAck(message);
+        if (message.op === 90) return this.onExit(message);
+        break;
+      default:
+        break;
+    }
+    throw new ProtocolError('OUT_OF_ORDER', `opcode ${message.op} during ${this.stage}`);
+  }
+
+  /** Step 1: id and public key (p, g, y). */
+  private async onHello(m: PatientMessageOf<5>): Promise<void> {
+    this.patientId = m.patientId;
+    const refusal = this.ctx.screenHello(this, m.patientId);
+    if (refusal) return void (await this.close(refusal));
+    const verdict = await this.ctx.groups.check(m.p, m.g);
+    if (this.isClosed()) return;
+    if (!verdict.ok) {
+      return this.fail(verdict.reason === 'busy' ? 'RATE_LIMITED' : 'BAD_GROUP', verdict.message.replace(/^validateGroup: /, ''));
+    }
+    const group = verdict.group;
+    if (!isSubgroupElementUnsafe(group, m.y)) return this.fail('BAD_PUBLIC_KEY');
+    this.group = group;
+    this.patientKey = { group, y: m.y };
+    this.fingerprint = this.ctx.fingerprint(group, m.y);
+    const keyRefusal = this.ctx.checkPin(this, m.patientId, this.fingerprint, group, m.y);
+    if (keyRefusal) return void (await this.close(keyRefusal));
+    let doctorKey: KeyPair;
+    try {
+      doctorKey = await this.ctx.identity.keyFor(group);
+    } catch (error) {
+      if ((error as Error).name === 'TooManyGroupsError') return this.fail('TOO_MANY_GROUPS');
+      throw error;
+    }
+    if (this.isClosed()) return;
+    this.doctorKey = doctorKey;
+    this.stage = 'key-exchange';
+    this.ctx.joined(this);
+    this.send({ op: 5, v: 1, doctorId: this.ctx.config.doctorId, y: doctorKey.y });
+  }
+
+  private handshakeContext(): HandshakeContext {
+    return {
+      patientId: this.patientId!,
+      doctorId: this.ctx.config.doctorId,
+      p: this.group!.p,
+      g: this.group!.g,
+      patientY: this.patientKey!.y,
+      doctorY: this.doctorKey!.y,
+    };
+  }
+
+  private isFresh(ts: number): boolean {
+    return Math.abs(this.ctx.now() - ts) <= this.ctx.config.maxClockSkewMs;
+  }
+
+  /** Steps 2-4: check and decrypt SK, answer with opcode 20. */
+  private async onKeyExchange(m: PatientMessageOf<10>): Promise<void> {
+    if (m.patientId !== this.patientId) throw new ProtocolError('BAD_MESSAGE', 'patientId differs from the hello');
+    if (!this.isFresh(m.ts)) return this.handshakeFailed('STALE_TIMESTAMP');
+    if (this.ctx.replays.has(m.patientId, m.rn)) return this.handshakeFailed('REPLAY');
+    if (this.ctx.replays.full) return this.fail('RATE_LIMITED');
+    const ctx = this.handshakeContext();
+    const verified = await this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s });
+    if (this.isClosed()) return;
+    if (!verified) return this.handshakeFailed('BAD_SIGNATURE');
+    // Re-checked after the await: a copy sent on a parallel connection may have won the race.
+    if (this.ctx.replays.has(m.patientId, m.rn)) return this.handshakeFailed('REPLAY');
+    this.ctx.replays.add(m.patientId, m.rn, m.ts);
+    const group = this.group!;
+    if (!isSubgroupElementUnsafe(group, m.c1) || !isSubgroupElementUnsafe(group, m.c2)) return this.handshakeFailed('BAD_CIPHERTEXT');
+    const sk = await this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 });
+    const reply = await this.ctx.crypto.encrypt(this.patientKey!, sk);
+    const doctorFresh = { ts: this.ctx.now(), rn: hex(randomBytes(16)) };
+    const token = { ...doctorFresh, c1: reply.c1, c2: reply.c2 };
+    const signature = await this.ctx.crypto.sign(this.doctorKey!, sessionTokenTranscript(ctx, m, token));
+    if (this.isClosed()) return;
+    this.patientFresh = { ts: m.ts, rn: m.rn };
+    const hash = (d: Uint8Array): Uint8Array => this.ctx.crypto.engine.hash(d);
+    this.sessionKey = deriveSessionKey(hash, ctx, sk, this.patientFresh, doctorFresh);
+    this.stage = 'verifier';
+    this.send({ op: 20, patientId: this.patientId!, ...token, r: signature.r, s: signature.s });
+  }
+
+  /** Steps 5-6: the patient proves the session key; then the doctor decides admission. */
+  private onVerifier(m: PatientMessageOf<20>): void {
+    if (!this.isFresh(m.ts)) return void this.handshakeFailed('STALE_TIMESTAMP');
+    const expected = sessionVerifier((d) => this.ctx.crypto.engine.hash(d), this.sessionKey!, m.ts);
+    if (!constantTimeEqual(expected, Buffer.from(m.skv, 'hex'))) return void this.handshakeFailed('BAD_VERIFIER');
+    const engine = this.ctx.crypto.engine;
+    this.groupKeyWrap = engine.deriveSealKeys(this.sessionKey!, 'op30 group key');
+    this.ackKey = engine.hkdf(this.sessionKey!, undefined, new TextEncoder().encode('medchat op50 ack'), 32);
+    this.exitKey = engine.hkdf(this.sessionKey!, undefined, new TextEncoder().encode('medchat op90 exit'), 32);
+    this.clearTimer();
+    this.ctx.proven(this);
+  }
+
+  private handshakeFailed(failure: HandshakeFailure): Promise<void> {
+    const final = this.ctx.handshakeFailure(this, failure);
+    return this.close(final);
+  }
+
+  /** Called by the Doctor when the patient waits for approval under the "ask" policy. */
+  awaitApproval(): void {
+    this.stage = 'awaiting-approval';
+    this.armTimer(this.ctx.config.approvalTimeoutMs, 'APPROVAL_TIMEOUT');
+    this.send({ op: 70, status: 'awaiting-approval' });
+  }
+
+  /** Called by the Doctor on admission. */
+  admit(): void {
+    this.clearTimer();
+    this.stage = 'admitted';
+    this.admittedAt = this.ctx.now();
+  }
+
+  private onAck(m: PatientMessageOf<50>): void {
+    const tag = this.ctx.crypto.engine.hmac(this.ackKey!, ackInput(this.patientId!, m.epoch, m.seq));
+    if (!constantTimeEqual(tag, Buffer.from(m.tag, 'hex'))) throw new ProtocolError('BAD_ACK');
+    this.lastDeliveredSeq = m.seq;
+    this.lastDeliveryAt = this.ctx.now();
+    this.ctx.delivered(this, m.seq);
+  }
+
+  private async onExit(m: PatientMessageOf<90>): Promise<void> {
+    if (m.patientId !== this.patientId) throw new ProtocolError('BAD_EXIT', 'patientId differs');
+    const tag = this.ctx.crypto.engine.hmac(this.exitKey!, exitInput(m.patientId, m.ts));
+    if (!constantTimeEqual(tag, Buffer.from(m.tag, 'hex'))) throw new ProtocolError('BAD_EXIT');
+    this.ctx.exited(this);
+    await this.close();
+  }
+}

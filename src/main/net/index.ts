@@ -1,0 +1,3 @@
+/** Sockets: the only folder that touches node:net. */
+export * from './framed-socket.js';
+export * from './tcp.js';

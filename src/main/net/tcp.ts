@@ -1,0 +1,60 @@
+/**
+ * TCP listening and dialling for the conference. The listener closes cleanly (existing sockets
+ * are ended by their owners first) and, since libuv sets SO_REUSEADDR, a restarted doctor can
+ * listen on the same port at once.
+ */
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { FramedSocket } from './framed-socket.js';
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function listen(host: string, port: number, onConnection: (socket: FramedSocket) => void): Promise<Listener> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    onConnection(new FramedSocket(socket));
+  });
+  server.maxConnections = 256;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      resolve({
+        host,
+        port: bound,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Sockets still open at this point were not ended by their owner; cut them.
+            setTimeout(() => sockets.forEach((s) => s.destroy()), 2500).unref();
+          }),
+      });
+    });
+  });
+}
+
+export function connect(host: string, port: number, timeoutMs = 10_000): Promise<FramedSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`Could not reach ${host}:${port} within ${Math.round(timeoutMs / 1000)} s.`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(new FramedSocket(socket));
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new Error(`Could not reach ${host}:${port}: ${error.code ?? error.message}.`));
+    });
+  });
+}

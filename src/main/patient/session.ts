@@ -1,0 +1,253 @@
+/**
+ * One connection from the patient to a doctor: the patient's side of the handshake (seed steps
+ * 1-8) with every check of docs/protocol.md, then the admitted session: group keys (opcode 30),
+ * broadcasts (opcode 40) checked and acknowledged (opcode 50), blocks (80), disconnects (60) and
+ * leaving (90). Reports progress through PatientSessionEvents; holds its secrets to itself.
+ */
+import {
+  bigIntToBytes,
+  byteLength,
+  constantTimeEqual,
+  CryptoError,
+  isSubgroupElementUnsafe,
+  randomBytes,
+  type AsyncCrypto,
+  type KeyPair,
+  type PublicKey,
+  type SealKeys,
+} from '../crypto/index.js';
+import type { FramedSocket } from '../net/index.js';
+import {
+  ProtocolError,
+  ackInput,
+  broadcastAad,
+  decodeFromDoctor,
+  deriveSessionKey,
+  describeDisconnect,
+  disconnectMessage,
+  encodePatientMessage,
+  exitInput,
+  groupKeyAad,
+  keyExchangeTranscript,
+  sessionTokenTranscript,
+  sessionVerifier,
+  type DisconnectCode,
+  type DoctorMessageOf,
+  type HandshakeContext,
+  type PatientMessage,
+} from '../protocol/index.js';
+import type { FeedMessage, HandshakeStep } from '../../shared/contract.js';
+
+export interface PatientSessionEvents {
+  step(step: HandshakeStep): void;
+  /** The doctor's key arrived: decide whether it matches the pin ('ok') or not. */
+  checkDoctorKey(doctorId: string, y: bigint): 'ok' | 'changed';
+  /** The doctor proved its key (signed opcode 20): pin it if new. */
+  doctorProven(doctorId: string, y: bigint): void;
+  awaitingApproval(): void;
+  admitted(epoch: number): void;
+  message(message: FeedMessage): void;
+  dropped(why: string): void;
+  ended(outcome: { state: 'blocked' | 'key-changed' | 'disconnected'; reason: string; blockedUntil?: number }): void;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+type Stage = 'hello' | 'session-token' | 'verifier-sent' | 'admitted' | 'closed';
+
+export class PatientSession {
+  private stage: Stage = 'hello';
+  private doctorKey: PublicKey | null = null;
+  private doctorId = '';
+  private sk = 0n;
+  private mine: { ts: number; rn: string } | null = null;
+  private sessionKey: Uint8Array | null = null;
+  private groupKeyWrap: SealKeys | null = null;
+  private broadcastKeys: SealKeys | null = null;
+  private ackKey: Uint8Array | null = null;
+  private exitKey: Uint8Array | null = null;
+  private epoch = 0;
+  private lastSeq = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: FramedSocket,
+    readonly patientId: string,
+    private readonly identity: KeyPair,
+    private readonly crypto: AsyncCrypto,
+    private readonly now: () => number,
+    private readonly events: PatientSessionEvents,
+    private readonly options: { maxClockSkewMs: number; handshakeTimeoutMs: number },
+  ) {}
+
+  start(): void {
+    this.timer = setTimeout(() => void this.fail('HANDSHAKE_TIMEOUT'), this.options.handshakeTimeoutMs);
+    this.timer.unref();
+    this.socket.start({
+      onFrame: (body) => this.onFrame(body),
+      onProtocolError: (error) => void this.fail(error.code, error.message),
+      onClose: () => this.finish({ state: 'disconnected', reason: 'The connection to the doctor closed.' }),
+    });
+    const { group, y } = this.identity;
+    this.send({ op: 5, v: 1, patientId: this.patientId, p: group.p, g: group.g, y });
+    this.events.step('hello');
+  }
+
+  private send(message: PatientMessage): boolean {
+    return this.socket.send(encodePatientMessage(message));
+  }
+
+  private finish(outcome: Parameters<PatientSessionEvents['ended']>[0]): void {
+    if (this.stage === 'closed') return;
+    this.stage = 'closed';
+    if (this.timer) clearTimeout(this.timer);
+    for (const key of [this.sessionKey, this.ackKey, this.exitKey, this.groupKeyWrap?.encKey, this.groupKeyWrap?.macKey, this.broadcastKeys?.encKey, this.broadcastKeys?.macKey]) {
+      key?.fill(0);
+    }
+    this.sk = 0n;
+    this.events.ended(outcome);
+  }
+
+  private async fail(code: DisconnectCode, detail?: string): Promise<void> {
+    if (this.stage === 'closed') return;
+    const reason = detail ?? disconnectMessage(code).reason;
+    this.finish({ state: code === 'DOCTOR_KEY_CHANGED' ? 'key-changed' : 'disconnected', reason });
+    await this.socket.end(encodePatientMessage(disconnectMessage(code)));
+  }
+
+  /** Leaves the conference (opcode 90, authenticated when a session key exists). */
+  async leave(): Promise<void> {
+    if (this.stage === 'closed') return;
+    if (this.stage === 'admitted' && this.exitKey) {
+      const ts = this.now();
+      const tag = hex(this.crypto.engine.hmac(this.exitKey, exitInput(this.patientId, ts)));
+      const last = encodePatientMessage({ op: 90, patientId: this.patientId, ts, tag });
+      this.finish({ state: 'disconnected', reason: 'You left the conference.' });
+      await this.socket.end(last);
+    } else {
+      this.finish({ state: 'disconnected', reason: 'You cancelled the connection.' });
+      await this.socket.end(encodePatientMessage(disconnectMessage('SHUTDOWN', 'The patient cancelled.')));
+    }
+  }
+
+  private isFresh(ts: number): boolean {
+    return Math.abs(this.now() - ts) <= this.options.maxClockSkewMs;
+  }
+
+  private async onFrame(body: Uint8Array): Promise<void> {
+    if (this.stage === 'closed') return;
+    const m = decodeFromDoctor(body);
+    if (m.op === 60) {
+      this.finish({ state: 'disconnected', reason: describeDisconnect(m) });
+      return void this.socket.destroy();
+    }
+    if (m.op === 80) {
+      this.finish({ state: 'blocked', reason: m.reason, blockedUntil: m.until });
+      return void this.socket.destroy();
+    }
+    if (this.stage === 'hello' && m.op === 5) return this.onHelloReply(m);
+    if (this.stage === 'session-token' && m.op === 20) return this.onSessionToken(m);
+    if (this.stage === 'verifier-sent' && m.op === 70) return void this.events.awaitingApproval();
+    if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === 30) return this.onGroupKey(m);
+    if (this.stage === 'admitted' && m.op === 40) return this.onBroadcast(m);
+    throw new ProtocolError('OUT_OF_ORDER', `opcode ${m.op} during ${this.stage}`);
+  }
+
+  private context(): HandshakeContext {
+    const { group, y } = this.identity;
+    return { patientId: this.patientId, doctorId: this.doctorId, p: group.p, g: group.g, patientY: y, doctorY: this.doctorKey!.y };
+  }
+
+  /** Steps 1-2: the doctor's key; send SK encrypted to it and signed (opcode 10). */
+  private async onHelloReply(m: DoctorMessageOf<5>): Promise<void> {
+    const group = this.identity.group;
+    if (!isSubgroupElementUnsafe(group, m.y)) return this.fail('BAD_PUBLIC_KEY');
+    if (this.events.checkDoctorKey(m.doctorId, m.y) === 'changed') return this.fail('DOCTOR_KEY_CHANGED');
+    this.doctorId = m.doctorId;
+    this.doctorKey = { group, y: m.y };
+    this.sk = this.crypto.engine.randomSubgroupElement(group);
+    const { c1, c2 } = await this.crypto.encrypt(this.doctorKey, this.sk);
+    this.mine = { ts: this.now(), rn: hex(randomBytes(16)) };
+    const transcript = keyExchangeTranscript(this.context(), { ...this.mine, c1, c2 });
+    const { r, s } = await this.crypto.sign(this.identity, transcript);
+    if (this.stage === 'closed') return;
+    this.stage = 'session-token';
+    this.send({ op: 10, patientId: this.patientId, ...this.mine, c1, c2, r, s });
+    this.events.step('key-exchange');
+  }
+
+  /** Steps 5-7: check the doctor's token, derive the session key, prove it (SKV). */
+  private async onSessionToken(m: DoctorMessageOf<20>): Promise<void> {
+    if (m.patientId !== this.patientId) throw new ProtocolError('BAD_MESSAGE', 'patientId differs');
+    if (!this.isFresh(m.ts)) return this.fail('STALE_TIMESTAMP');
+    const ctx = this.context();
+    const ok = await this.crypto.verify(this.doctorKey!, sessionTokenTranscript(ctx, this.mine!, m), { r: m.r, s: m.s });
+    if (this.stage === 'closed') return;
+    if (!ok) return this.fail('BAD_SIGNATURE');
+    const group = this.identity.group;
+    if (!isSubgroupElementUnsafe(group, m.c1) || !isSubgroupElementUnsafe(group, m.c2)) return this.fail('BAD_CIPHERTEXT');
+    const returned = await this.crypto.decrypt(this.identity, { c1: m.c1, c2: m.c2 });
+    const width = byteLength(group.p);
+    if (!constantTimeEqual(bigIntToBytes(returned, width), bigIntToBytes(this.sk, width))) return this.fail('SESSION_MISMATCH');
+    this.events.doctorProven(this.doctorId, this.doctorKey!.y);
+    this.events.step('session-token');
+    const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
+    this.sessionKey = deriveSessionKey(hash, ctx, this.sk, this.mine!, { ts: m.ts, rn: m.rn });
+    this.sk = 0n;
+    const engine = this.crypto.engine;
+    this.groupKeyWrap = engine.deriveSealKeys(this.sessionKey, 'op30 group key');
+    this.ackKey = engine.hkdf(this.sessionKey, undefined, new TextEncoder().encode('medchat op50 ack'), 32);
+    this.exitKey = engine.hkdf(this.sessionKey, undefined, new TextEncoder().encode('medchat op90 exit'), 32);
+    const ts = this.now();
+    this.stage = 'verifier-sent';
+    this.send({ op: 20, ts, skv: hex(sessionVerifier(hash, this.sessionKey, ts)) });
+    this.events.step('verifier');
+  }
+
+  private onGroupKey(m: DoctorMessageOf<30>): void {
+    if (m.epoch <= this.epoch) throw new ProtocolError('BAD_MESSAGE', 'group key epoch did not advance');
+    let groupKey: Uint8Array;
+    try {
+      groupKey = this.crypto.engine.open(this.groupKeyWrap!, m.box, groupKeyAad(this.patientId, m.epoch));
+    } catch (error) {
+      if (error instanceof CryptoError) throw new ProtocolError('BAD_MESSAGE', 'group key did not authenticate');
+      throw error;
+    }
+    if (groupKey.length !== 32) throw new ProtocolError('BAD_MESSAGE', 'group key has the wrong length');
+    this.broadcastKeys?.encKey.fill(0);
+    this.broadcastKeys?.macKey.fill(0);
+    this.broadcastKeys = this.crypto.engine.deriveSealKeys(groupKey, 'op40 broadcast');
+    groupKey.fill(0);
+    this.epoch = m.epoch;
+    if (this.stage !== 'admitted') {
+      this.stage = 'admitted';
+      if (this.timer) clearTimeout(this.timer);
+      this.events.step('admitted');
+      this.events.admitted(m.epoch);
+    }
+  }
+
+  private onBroadcast(m: DoctorMessageOf<40>): void {
+    // A broadcast that fails any check is dropped, never decrypted; the session goes on.
+    if (m.epoch !== this.epoch) return this.events.dropped(`broadcast ${m.seq} for epoch ${m.epoch}, current epoch ${this.epoch}`);
+    if (m.seq <= this.lastSeq) return this.events.dropped(`broadcast ${m.seq} repeats or precedes ${this.lastSeq}`);
+    let plaintext: Uint8Array;
+    try {
+      plaintext = this.crypto.engine.open(this.broadcastKeys!, m.box, broadcastAad(m.epoch, m.seq, m.ts));
+    } catch (error) {
+      if (error instanceof CryptoError) return this.events.dropped(`broadcast ${m.seq}: ${error.code}`);
+      throw error;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(plaintext);
+    } catch {
+      return this.events.dropped(`broadcast ${m.seq}: not UTF-8 text`);
+    }
+    this.lastSeq = m.seq;
+    this.events.message({ seq: m.seq, epoch: m.epoch, sentAt: m.ts, receivedAt: this.now(), text });
+    const tag = hex(this.crypto.engine.hmac(this.ackKey!, ackInput(this.patientId, m.epoch, m.seq)));
+    this.send({ op: 50, epoch: m.epoch, seq: m.seq, tag });
+  }
+}

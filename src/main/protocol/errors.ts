@@ -1,0 +1,49 @@
+/**
+ * Reasons a session ends (opcode 60) or a message is refused. Each code is stable (tests, audit
+ * log, UI) and has a sentence a person can act on.
+ */
+export const DISCONNECT_REASONS = {
+  FRAME_TOO_LARGE: 'A message exceeded the 64 KiB size limit.',
+  MALFORMED_FRAME: 'A message could not be parsed.',
+  BAD_MESSAGE: 'A message had missing, extra or out-of-range fields.',
+  UNKNOWN_OPCODE: 'A message had an unknown opcode.',
+  OUT_OF_ORDER: 'A message arrived out of order for this stage of the session.',
+  BAD_GROUP: 'The proposed group parameters were rejected.',
+  TOO_MANY_GROUPS: 'The doctor serves no more custom groups; choose a standard RFC 7919 group.',
+  BAD_PUBLIC_KEY: 'A public key was not an element of the prime-order subgroup.',
+  KEY_MISMATCH: 'This patient id is pinned to a different key; the doctor must accept the new key first.',
+  PENDING_KEY_CHANGE: 'This patient id is pinned to a different key; the doctor has been asked to accept the new key.',
+  STALE_TIMESTAMP: 'The message timestamp is outside the allowed window; check the clocks of both machines.',
+  REPLAY: 'The message was already seen (replay).',
+  BAD_SIGNATURE: 'The signature did not verify.',
+  BAD_CIPHERTEXT: 'The encrypted session secret was not valid.',
+  BAD_VERIFIER: 'The session key verifier did not match.',
+  SESSION_MISMATCH: 'The doctor did not return the session secret the patient sent.',
+  HANDSHAKE_TIMEOUT: 'The handshake did not finish in time.',
+  APPROVAL_TIMEOUT: 'The doctor did not approve the new key in time.',
+  REJECTED: 'The doctor declined this key.',
+  RATE_LIMITED: 'Too many attempts from this address; try again later.',
+  DOCTOR_KEY_CHANGED: "The doctor's key differs from the pinned one; compare fingerprints before accepting it.",
+  BAD_ACK: 'A delivery acknowledgement did not authenticate.',
+  BAD_EXIT: 'An exit notice did not authenticate.',
+  DUPLICATE_SESSION: 'A second session for this patient id is in progress.',
+  SHUTDOWN: 'The doctor ended the conference.',
+  INTERNAL: 'An internal error ended the session.',
+} as const;
+
+export type DisconnectCode = keyof typeof DISCONNECT_REASONS;
+
+export function isDisconnectCode(value: unknown): value is DisconnectCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DISCONNECT_REASONS, value);
+}
+
+/** A protocol violation found while decoding: becomes opcode 60 with this code, then a close. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: DisconnectCode,
+    detail?: string,
+  ) {
+    super(detail ? `${DISCONNECT_REASONS[code]} (${detail})` : DISCONNECT_REASONS[code]);
+    this.name = 'ProtocolError';
+  }
+}

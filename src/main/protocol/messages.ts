@@ -1,0 +1,107 @@
+/**
+ * The messages of the MedChatSecure protocol, one validated type per opcode and direction
+ * (docs/protocol.md describes each: who sends it and what the receiver checks). Encoding is JSON
+ * with bigints as minimal lower-case hex and bytes as base64; decoding accepts exactly the listed
+ * fields, so unknown opcodes, extra fields and wrong types are all refused.
+ */
+import { DISCONNECT_REASONS, ProtocolError, isDisconnectCode, type DisconnectCode } from './errors.js';
+import { formatField, parseField, type FieldKind, type FieldValue } from './fields.js';
+
+type Schema = Readonly<Record<string, FieldKind>>;
+type Shape<S extends Schema> = { -readonly [K in keyof S]: FieldValue<S[K]> };
+
+/** Patient to doctor. */
+const FROM_PATIENT = {
+  5: { v: 'version', patientId: 'id', p: 'bigint', g: 'bigint', y: 'bigint' },
+  10: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
+  20: { ts: 'time', skv: 'digest' },
+  50: { epoch: 'uint', seq: 'uint', tag: 'digest' },
+  60: { code: 'text', reason: 'text' },
+  90: { patientId: 'id', ts: 'time', tag: 'digest' },
+} as const satisfies Record<number, Schema>;
+
+/** Doctor to patient. */
+const FROM_DOCTOR = {
+  5: { v: 'version', doctorId: 'id', y: 'bigint' },
+  20: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
+  30: { epoch: 'uint', box: 'bytes' },
+  40: { epoch: 'uint', seq: 'uint', ts: 'time', box: 'bytes' },
+  60: { code: 'text', reason: 'text' },
+  70: { status: 'text' },
+  80: { reason: 'text', until: 'time' },
+} as const satisfies Record<number, Schema>;
+
+type Messages<T extends Record<number, Schema>> = { [Op in keyof T & number]: { op: Op } & Shape<T[Op]> }[keyof T & number];
+
+export type PatientMessage = Messages<typeof FROM_PATIENT>;
+export type DoctorMessage = Messages<typeof FROM_DOCTOR>;
+export type PatientOp = PatientMessage['op'];
+export type DoctorOp = DoctorMessage['op'];
+export type PatientMessageOf<Op extends PatientOp> = Extract<PatientMessage, { op: Op }>;
+export type DoctorMessageOf<Op extends DoctorOp> = Extract<DoctorMessage, { op: Op }>;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+function decodeWith(schemas: Record<number, Schema>, body: Uint8Array): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8Decoder.decode(body));
+  } catch {
+    throw new ProtocolError('MALFORMED_FRAME', 'not UTF-8 JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ProtocolError('BAD_MESSAGE', 'a message must be a JSON object');
+  }
+  const raw = parsed as Record<string, unknown>;
+  const op = raw['op'];
+  if (typeof op !== 'number' || !Number.isInteger(op)) throw new ProtocolError('BAD_MESSAGE', 'op must be an integer');
+  const schema = Object.prototype.hasOwnProperty.call(schemas, op) ? schemas[op] : undefined;
+  if (!schema) throw new ProtocolError('UNKNOWN_OPCODE', `op ${op}`);
+  const keys = Object.keys(raw);
+  for (const key of keys) {
+    if (key !== 'op' && !Object.prototype.hasOwnProperty.call(schema, key)) throw new ProtocolError('BAD_MESSAGE', `unexpected field ${JSON.stringify(key.slice(0, 40))}`);
+  }
+  const out: Record<string, unknown> = Object.create(null);
+  out['op'] = op;
+  for (const [name, kind] of Object.entries(schema)) {
+    if (!Object.prototype.hasOwnProperty.call(raw, name)) throw new ProtocolError('BAD_MESSAGE', `missing field ${name}`);
+    out[name] = parseField(kind, name, raw[name]);
+  }
+  return { ...out };
+}
+
+function encodeWith(schemas: Record<number, Schema>, message: { op: number } & Record<string, unknown>): Uint8Array {
+  const schema = schemas[message.op];
+  if (!schema) throw new RangeError(`encode: unknown op ${message.op}`);
+  const wire: Record<string, unknown> = { op: message.op };
+  for (const [name, kind] of Object.entries(schema)) wire[name] = formatField(kind, message[name]);
+  return utf8Encoder.encode(JSON.stringify(wire));
+}
+
+export function decodeFromPatient(body: Uint8Array): PatientMessage {
+  return decodeWith(FROM_PATIENT, body) as unknown as PatientMessage;
+}
+
+export function decodeFromDoctor(body: Uint8Array): DoctorMessage {
+  return decodeWith(FROM_DOCTOR, body) as unknown as DoctorMessage;
+}
+
+export function encodePatientMessage(message: PatientMessage): Uint8Array {
+  return encodeWith(FROM_PATIENT, message as unknown as { op: number } & Record<string, unknown>);
+}
+
+export function encodeDoctorMessage(message: DoctorMessage): Uint8Array {
+  return encodeWith(FROM_DOCTOR, message as unknown as { op: number } & Record<string, unknown>);
+}
+
+/** Opcode 60 with a known code and its sentence. */
+export function disconnectMessage(code: DisconnectCode, detail?: string): { op: 60; code: string; reason: string } {
+  const reason = detail ? `${DISCONNECT_REASONS[code]} ${detail}` : DISCONNECT_REASONS[code];
+  return { op: 60, code, reason: reason.slice(0, 500) };
+}
+
+/** The reason of a received opcode 60, with an unknown code shown as such. */
+export function describeDisconnect(message: { code: string; reason: string }): string {
+  return isDisconnectCode(message.code) ? message.reason : `The peer ended the session (${message.code.slice(0, 40)}): ${message.reason}`;
+}
