@@ -41,6 +41,7 @@ class DoctorService implements DoctorServiceApi {
   private readonly listeners = new Set<ServiceListener>();
   private changeQueued = false;
   private perfTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -50,6 +51,7 @@ class DoctorService implements DoctorServiceApi {
   ) {}
 
   emit(event: ServiceEvent): void {
+    if (this.closed) return;
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -65,6 +67,7 @@ class DoctorService implements DoctorServiceApi {
     this.changeQueued = true;
     setImmediate(() => {
       this.changeQueued = false;
+      if (this.closed) return;
       this.emit({ channel: 'doctor.changed', payload: this.snapshot() });
       this.schedulePerf();
     });
@@ -74,6 +77,7 @@ class DoctorService implements DoctorServiceApi {
     if (this.perfTimer) return;
     this.perfTimer = setTimeout(() => {
       this.perfTimer = null;
+      if (this.closed) return;
       this.savePerf();
       this.emit({ channel: 'doctor.perf', payload: this.perf() });
     }, 250);
@@ -197,6 +201,7 @@ class DoctorService implements DoctorServiceApi {
 
   async close(): Promise<void> {
     await this.stop();
+    this.closed = true;
     if (this.perfTimer) clearTimeout(this.perfTimer);
     await this.crypto.close();
     this.store.close();

@@ -96,7 +96,8 @@ export class PatientSession {
   /** Opcode 60 with a reason, then close. */
   fail(code: DisconnectCode, detail?: string): Promise<void> {
     if (this.stage !== 'closed') this.ctx.protocolFailure(this, code, detail);
-    return this.close(disconnectMessage(code));
+    // Only validation details (never secrets) travel in the reason, so the patient can act on it.
+    return this.close(disconnectMessage(code, code === 'BAD_GROUP' || code === 'BAD_MESSAGE' ? detail : undefined));
   }
 
   private onClosed(): void {
