@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { AddressLimiter } from '../../../src/main/doctor/address-limiter.js';
+import { ReplayCache } from '../../../src/main/doctor/replay-cache.js';
+
+describe('AddressLimiter', () => {
+  it('allows a burst up to the rate, then refills with time', () => {
+    let now = 0;
+    const limiter = new AddressLimiter(() => now, 3, 10, 60_000);
+    expect([1, 2, 3, 4].map(() => limiter.allowHandshake('10.0.0.1'))).toEqual([true, true, true, false]);
+    expect(limiter.allowHandshake('10.0.0.2')).toBe(true); // addresses are independent
+    now += 20_000; // one token per 20 s at 3 per minute
+    expect(limiter.allowHandshake('10.0.0.1')).toBe(true);
+    expect(limiter.allowHandshake('10.0.0.1')).toBe(false);
+  });
+
+  it('shuts out an address after its strikes, for the strike window', () => {
+    let now = 0;
+    const limiter = new AddressLimiter(() => now, 100, 3, 60_000);
+    for (let i = 0; i < 3; i++) limiter.strike('10.0.0.9');
+    expect(limiter.allowHandshake('10.0.0.9')).toBe(false);
+    expect(limiter.allowHandshake('10.0.0.8')).toBe(true);
+    now += 60_001;
+    expect(limiter.allowHandshake('10.0.0.9')).toBe(true);
+  });
+});
+
+describe('ReplayCache', () => {
+  it('remembers a nonce inside the window and forgets it after', () => {
+    let now = 1_000_000;
+    const cache = new ReplayCache(() => now, 5_000);
+    cache.add('alice', 'n1', now);
+    expect(cache.has('alice', 'n1')).toBe(true);
+    expect(cache.has('bob', 'n1')).toBe(false);
+    now += 5_001;
+    expect(cache.has('alice', 'n1')).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeFromDoctor,
+  decodeFromPatient,
+  encodeDoctorMessage,
+  encodePatientMessage,
+  type DoctorMessage,
+  type PatientMessage,
+} from '../../../src/main/protocol/index.js';
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const code = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+};
+
+const patientMessages: PatientMessage[] = [
+  { op: 5, v: 1, patientId: 'alice', p: 0xffffn, g: 2n, y: 0x1234n },
+  { op: 10, ts: 1_700_000_000_000, rn: 'ab'.repeat(16), patientId: 'alice', c1: 5n, c2: 6n, r: 7n, s: 8n },
+  { op: 20, ts: 1_700_000_000_001, skv: 'cd'.repeat(32) },
+  { op: 50, epoch: 3, seq: 9, tag: 'ef'.repeat(32) },
+  { op: 60, code: 'SHUTDOWN', reason: 'bye' },
+  { op: 90, patientId: 'alice', ts: 1_700_000_000_002, tag: '01'.repeat(32) },
+];
+const doctorMessages: DoctorMessage[] = [
+  { op: 5, v: 1, doctorId: 'doctor', y: 99n },
+  { op: 20, ts: 1, rn: '00'.repeat(16), patientId: 'bob', c1: 1n, c2: 2n, r: 3n, s: 4n },
+  { op: 30, epoch: 1, box: new Uint8Array([1, 2, 3]) },
+  { op: 40, epoch: 1, seq: 1, ts: 2, box: new Uint8Array(100).fill(7) },
+  { op: 60, code: 'REPLAY', reason: 'seen' },
+  { op: 70, status: 'awaiting-approval' },
+  { op: 80, reason: 'blocked', until: 123 },
+];
+
+describe('message codec', () => {
+  it('round-trips every message of both directions', () => {
+    for (const m of patientMessages) expect(decodeFromPatient(encodePatientMessage(m))).toEqual(m);
+    for (const m of doctorMessages) expect(decodeFromDoctor(encodeDoctorMessage(m))).toEqual(m);
+  });
+
+  it('decodes into plain records without a prototype trap', () => {
+    const m = decodeFromPatient(encodePatientMessage(patientMessages[0]!));
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+  });
+
+  it('refuses each kind of malformed input with its code', () => {
+    expect(code(() => decodeFromPatient(utf8('{"op":5')))).toBe('MALFORMED_FRAME');
+    expect(code(() => decodeFromPatient(new Uint8Array([0x7b, 0xff, 0x7d])))).toBe('MALFORMED_FRAME');
+    expect(code(() => decodeFromPatient(utf8('"text"')))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8('null')))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8('{"op":"5"}')))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8('{"op":30,"epoch":1,"box":""}')))).toBe('UNKNOWN_OPCODE'); // doctor-only op
+    expect(code(() => decodeFromPatient(utf8('{"op":77}')))).toBe('UNKNOWN_OPCODE');
+    const hello = { op: 5, v: 1, patientId: 'a', p: 'ff', g: '2', y: '4' };
+    const variant = (patch: object): Uint8Array => utf8(JSON.stringify({ ...hello, ...patch }));
+    expect(code(() => decodeFromPatient(variant({ extra: 1 })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8('{"op":5,"v":1,"patientId":"a","p":"ff","g":"2","y":"4","__proto__":{"x":1}}')))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ y: undefined })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ v: 2 })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ patientId: 'has space' })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ patientId: 'x'.repeat(65) })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ p: 'FF' })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ p: '0ff' })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ p: 'f'.repeat(1025) })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ p: 255 })))).toBe('BAD_MESSAGE');
+    const ack = { op: 50, epoch: 1, seq: 1, tag: '00'.repeat(32) };
+    expect(code(() => decodeFromPatient(utf8(JSON.stringify({ ...ack, seq: -1 }))))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8(JSON.stringify({ ...ack, seq: 1.5 }))))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8(JSON.stringify({ ...ack, seq: 2 ** 60 }))))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8(JSON.stringify({ ...ack, tag: 'zz'.repeat(32) }))))).toBe('BAD_MESSAGE');
+    const box = { op: 30, epoch: 1, box: 'AAA=' };
+    expect(decodeFromDoctor(utf8(JSON.stringify(box)))).toMatchObject({ op: 30 });
+    expect(code(() => decodeFromDoctor(utf8(JSON.stringify({ ...box, box: 'AAB=' }))))).toBe('BAD_MESSAGE'); // non-canonical
+    expect(code(() => decodeFromDoctor(utf8(JSON.stringify({ ...box, box: 'A*A=' }))))).toBe('BAD_MESSAGE');
+  });
+});
