@@ -1,0 +1,163 @@
+/**
+ * Electron main process: the desktop shell. The only Node code that imports Electron; everything
+ * it runs (handlers, runtime, engine) is the same code the CLI, the browser mode and the tests use.
+ *
+ *   electron out/main/index.js [--role doctor|patient] [--data-dir DIR]
+ *
+ * One instance per data directory (Electron's single-instance lock lives in userData): a doctor and
+ * a patient on one machine use two data directories. Without --role, the UI's first screen asks.
+ * Closing the window ends the session properly before quitting: a patient leaves (opcode 90), a
+ * doctor tells its patients (opcode 60).
+ */
+import { app, BrowserWindow, Notification, safeStorage, session } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Role } from '../../shared/contract.js';
+import { AppRuntime } from '../ipc/runtime.js';
+import type { ServiceEvent } from '../ipc/services.js';
+import { forwardEvents, registerIpcHandlers } from './ipc-main.js';
+import { devServerUrl } from './renderer-origin.js';
+import { registerRendererScheme, serveRendererFiles } from './renderer-protocol.js';
+import { createSafeStorageVault } from './safe-storage-vault.js';
+import { guardWebContents, hardenSession } from './security.js';
+import { createMainWindow, defaultWindowPaths } from './window.js';
+
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+interface ShellArgs {
+  role?: Role;
+  dataDir?: string;
+}
+
+function readArgs(argv: readonly string[]): ShellArgs {
+  const out: ShellArgs = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--role') {
+      const role = value();
+      if (role === 'doctor' || role === 'patient') out.role = role;
+      else console.error(`MedChatSecure: ignoring --role "${role ?? ''}" (use doctor or patient).`);
+    } else if (flag === '--data-dir') {
+      const dir = value();
+      if (dir) out.dataDir = resolve(dir);
+    }
+  }
+  return out;
+}
+
+const log = (line: string): void => console.error(`[medchat] ${line}`);
+const mainDir = dirname(fileURLToPath(import.meta.url));
+const args = readArgs(process.argv.slice(1));
+const devServer = devServerUrl(process.env, app.isPackaged);
+
+if (args.dataDir) app.setPath('userData', args.dataDir);
+app.enableSandbox();
+registerRendererScheme();
+guardWebContents(devServer);
+
+let runtime: AppRuntime | null = null;
+let mainWindow: BrowserWindow | null = null;
+let shutdown: 'running' | 'stopping' | 'done' = 'running';
+
+if (!app.requestSingleInstanceLock()) {
+  log('another MedChatSecure window already uses this data directory; focusing it.');
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  // Ctrl+C in the terminal that started the app, or a service manager's SIGTERM: quit through
+  // before-quit, so the session ends properly as when the window is closed.
+  process.on('SIGINT', () => app.quit());
+  process.on('SIGTERM', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (shutdown === 'done' || !runtime) return;
+    event.preventDefault();
+    if (shutdown === 'stopping') return;
+    shutdown = 'stopping';
+    void stopRuntime(runtime).finally(() => {
+      shutdown = 'done';
+      app.quit();
+    });
+  });
+  app.whenReady().then(start, (error: unknown) => fail(error));
+}
+
+async function start(): Promise<void> {
+  try {
+    const dataDir = app.getPath('userData');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (process.platform === 'win32') app.setAppUserModelId('org.medchatsecure.app');
+    hardenSession(session.defaultSession, devServer);
+    await serveRendererFiles(join(mainDir, '..', 'renderer'));
+
+    runtime = await AppRuntime.start({
+      dataDir,
+      shell: 'electron',
+      role: args.role,
+      keyVault: createSafeStorageVault(safeStorage, dataDir, log),
+      version: app.getVersion(),
+      log,
+    });
+    registerIpcHandlers(runtime, devServer);
+    forwardEvents(runtime, () => mainWindow, devServer, notify);
+    mainWindow = createMainWindow(defaultWindowPaths(mainDir), devServer);
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** A patient leaves (opcode 90) before the service closes; bounded, so quitting never hangs. */
+async function stopRuntime(rt: AppRuntime): Promise<void> {
+  const work = (async () => {
+    if (rt.role === 'patient') {
+      try {
+        await rt.patient().leave();
+      } catch (error) {
+        log(`shutdown: leaving the conference failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await rt.close();
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolveTimeout) => {
+    timer = setTimeout(() => {
+      log(`shutdown: still closing after ${SHUTDOWN_TIMEOUT_MS} ms; quitting anyway.`);
+      resolveTimeout();
+    }, SHUTDOWN_TIMEOUT_MS);
+  });
+  await Promise.race([work.catch((error: unknown) => log(`shutdown: ${error instanceof Error ? error.message : String(error)}`)), timeout]);
+  clearTimeout(timer);
+}
+
+/**
+ * A native notification for a new message while the window is in the background. It says that a
+ * message arrived, not what it says: medical text does not belong on a lock screen.
+ */
+function notify(event: ServiceEvent): void {
+  if (event.channel !== 'patient.message' || !Notification.isSupported()) return;
+  if (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused()) return;
+  const note = new Notification({ title: 'MedChatSecure', body: 'New message from your doctor.' });
+  note.on('click', () => {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  note.show();
+}
+
+function fail(error: unknown): void {
+  log(`could not start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  shutdown = 'done';
+  app.exit(1);
+}

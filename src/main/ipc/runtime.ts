@@ -1,0 +1,211 @@
+/**
+ * One app instance's state behind the IPC handlers: its role (chosen once), its data directory,
+ * the doctor or patient service for that role, and the subscribers to the service's events. The
+ * Electron shell and the browser mode each hold one AppRuntime and bind the same handlers to it.
+ *
+ * The engine's service modules are imported lazily, on the first chooseRole, so an instance only
+ * loads the side it runs and this module stays importable before a role exists.
+ */
+import type { AppInfo, Role } from '../../shared/contract.js';
+import { defaultBackendSelection } from '../crypto/engine.js';
+import type { DoctorServiceOptions } from '../doctor/service.js';
+import type { PatientServiceOptions } from '../patient/service.js';
+import type { KeyVault } from '../store/index.js';
+import { readAppVersion } from './paths.js';
+import { ServiceError, type DoctorServiceApi, type PatientServiceApi, type ServiceEvent, type ServiceListener } from './services.js';
+
+export type Shell = AppInfo['shell'];
+
+/** How services are made; the real engine by default, replaceable in transport tests. */
+export interface ServiceFactories {
+  createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi>;
+  createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi>;
+}
+
+export const ENGINE_FACTORIES: ServiceFactories = {
+  async createDoctorService(options) {
+    const { createDoctorService } = await import('../doctor/service.js');
+    return createDoctorService(options);
+  },
+  async createPatientService(options) {
+    const { createPatientService } = await import('../patient/service.js');
+    return createPatientService(options);
+  },
+};
+
+export interface AppRuntimeOptions {
+  dataDir: string;
+  shell: Shell;
+  /** Chosen at start (CLI flag); otherwise the UI chooses through app.chooseRole. */
+  role?: Role | undefined;
+  keyVault?: KeyVault | undefined;
+  version?: string | undefined;
+  log?: ((line: string) => void) | undefined;
+  factories?: ServiceFactories | undefined;
+}
+
+type ActiveService = { role: 'doctor'; service: DoctorServiceApi } | { role: 'patient'; service: PatientServiceApi };
+
+export class AppRuntime {
+  readonly dataDir: string;
+  readonly shell: Shell;
+  readonly log: (line: string) => void;
+  private readonly version: string;
+  private readonly keyVault: KeyVault | undefined;
+  private readonly factories: ServiceFactories;
+  private readonly listeners = new Set<ServiceListener>();
+  private chosenRole: Role | null = null;
+  private starting: Promise<void> | null = null;
+  private active: ActiveService | null = null;
+  private unsubscribeService: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: AppRuntimeOptions) {
+    this.dataDir = options.dataDir;
+    this.shell = options.shell;
+    this.version = options.version ?? readAppVersion();
+    this.keyVault = options.keyVault;
+    this.factories = options.factories ?? ENGINE_FACTORIES;
+    this.log = options.log ?? ((line) => console.error(line));
+  }
+
+  /** Creates a runtime and, when a role is given, its service. */
+  static async start(options: AppRuntimeOptions): Promise<AppRuntime> {
+    const runtime = new AppRuntime(options);
+    if (options.role) await runtime.chooseRole(options.role);
+    return runtime;
+  }
+
+  get role(): Role | null {
+    return this.chosenRole;
+  }
+
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  info(): AppInfo {
+    return {
+      role: this.chosenRole,
+      version: this.version,
+      shell: this.shell,
+      dataDir: this.dataDir,
+      modexpBackend: defaultBackendSelection().backend.name,
+    };
+  }
+
+  /**
+   * Fixes this instance's role and starts its service. Choosing the same role again is a no-op
+   * (a reloaded window asks again); a different role is refused, because one instance serves one
+   * role for its whole life.
+   */
+  async chooseRole(role: Role): Promise<AppInfo> {
+    this.assertOpen();
+    if (this.chosenRole !== null && this.chosenRole !== role) {
+      throw new ServiceError(
+        'ROLE_ALREADY_CHOSEN',
+        `This instance already runs as the ${this.chosenRole}; start another instance (with its own data directory) to be the ${role}.`,
+      );
+    }
+    if (this.chosenRole === null) {
+      this.chosenRole = role;
+      this.starting = this.startService(role).catch((error: unknown) => {
+        this.chosenRole = null;
+        this.starting = null;
+        throw error;
+      });
+    }
+    await this.starting;
+    return this.info();
+  }
+
+  private async startService(role: Role): Promise<void> {
+    const options = { dataDir: this.dataDir, keyVault: this.keyVault, log: this.log };
+    const active: ActiveService =
+      role === 'doctor'
+        ? { role, service: await this.factories.createDoctorService(options) }
+        : { role, service: await this.factories.createPatientService(options) };
+    if (this.closing) {
+      await active.service.close();
+      return;
+    }
+    this.active = active;
+    this.unsubscribeService = active.service.subscribe((event) => this.emit(event));
+  }
+
+  /** The doctor service; NO_ROLE before a role is chosen, WRONG_ROLE in a patient instance. */
+  doctor(): DoctorServiceApi {
+    const active = this.requireActive('doctor');
+    if (active.role !== 'doctor') throw wrongRole('doctor', active.role);
+    return active.service;
+  }
+
+  /** The patient service; NO_ROLE before a role is chosen, WRONG_ROLE in a doctor instance. */
+  patient(): PatientServiceApi {
+    const active = this.requireActive('patient');
+    if (active.role !== 'patient') throw wrongRole('patient', active.role);
+    return active.service;
+  }
+
+  private requireActive(wanted: Role): ActiveService {
+    this.assertOpen();
+    if (this.chosenRole !== null && this.chosenRole !== wanted) throw wrongRole(wanted, this.chosenRole);
+    if (!this.active) {
+      throw new ServiceError(
+        'NO_ROLE',
+        this.chosenRole === null ? 'Choose doctor or patient first.' : `The ${this.chosenRole} service is still starting; try again in a moment.`,
+      );
+    }
+    return this.active;
+  }
+
+  /** Receives every service event until the returned function is called. */
+  subscribe(listener: ServiceListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit(event: ServiceEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One broken subscriber (a closed window, a dead socket) must not starve the others.
+        this.log(`runtime: an event subscriber failed on ${event.channel}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * Stops the service (a doctor tells its patients with opcode 60, a patient leaves with opcode 90)
+   * and drops all subscribers. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    try {
+      await this.starting;
+    } catch {
+      // a service that failed to start has nothing to close
+    }
+    this.unsubscribeService?.();
+    this.unsubscribeService = null;
+    const active = this.active;
+    this.active = null;
+    this.listeners.clear();
+    if (active) await active.service.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new ServiceError('SHUTTING_DOWN', 'MedChatSecure is shutting down.');
+  }
+}
+
+function wrongRole(wanted: Role, actual: Role): ServiceError {
+  return new ServiceError('WRONG_ROLE', `This instance runs as the ${actual}; ${wanted} actions are not available here.`);
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultDataDir } from '../../../src/main/ipc/paths.js';
+import { parseWebArgs, runWebCommand } from '../../../src/main/ipc/web-command.js';
+
+const base = mkdtempSync(join(tmpdir(), 'medchat-web-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('defaultDataDir', () => {
+  it('follows each platform convention', () => {
+    expect(defaultDataDir({ platform: 'linux', env: {}, home: '/home/ann' })).toBe('/home/ann/.local/share/MedChatSecure');
+    expect(defaultDataDir({ platform: 'linux', env: { XDG_DATA_HOME: '/data' }, home: '/home/ann' })).toBe('/data/MedChatSecure');
+    expect(defaultDataDir({ platform: 'linux', env: { XDG_DATA_HOME: 'relative' }, home: '/home/ann' })).toBe('/home/ann/.local/share/MedChatSecure');
+    expect(defaultDataDir({ platform: 'darwin', env: {}, home: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/MedChatSecure');
+    expect(defaultDataDir({ platform: 'win32', env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' })).toBe(
+      'C:\\Users\\ann\\AppData\\Roaming\\MedChatSecure',
+    );
+  });
+});
+
+describe('parseWebArgs', () => {
+  it('reads every flag, in both --flag value and --flag=value forms', () => {
+    expect(parseWebArgs(['--role', 'doctor', '--data-dir', '/tmp/d', '--host', '127.0.0.1', '--port=8080'])).toEqual({
+      role: 'doctor', dataDir: '/tmp/d', host: '127.0.0.1', port: 8080, allowRemote: false,
+    });
+    expect(parseWebArgs(['--role=patient', '--allow-remote'])).toMatchObject({ role: 'patient', allowRemote: true });
+    expect(parseWebArgs([])).toMatchObject({ dataDir: defaultDataDir() });
+    expect(parseWebArgs(['--help'])).toBe('help');
+  });
+
+  it('refuses what it does not understand', () => {
+    for (const argv of [['--role', 'nurse'], ['--port', '70000'], ['--port', '-1'], ['--port', 'x'], ['--port'], ['--data-dir', '--role'], ['--bogus'], ['web']]) {
+      expect(() => parseWebArgs(argv), argv.join(' ')).toThrow();
+    }
+  });
+});
+
+describe('runWebCommand', () => {
+  it('prints exactly one stdout line with the URL, then shuts down when stopped', async () => {
+    const rendererDir = join(base, 'renderer');
+    mkdirSync(rendererDir, { recursive: true });
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>UI</title>');
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    let stop!: (reason: string) => void;
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    const run = runWebCommand(['--data-dir', join(base, 'data'), '--port', '0'], {
+      stdout: (l) => stdout.push(l),
+      stderr: (l) => stderr.push(l),
+      untilStopped: () => stopped,
+      rendererDir,
+    });
+    for (let i = 0; i < 100 && stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(stdout).toHaveLength(1);
+    const match = /^MedChatSecure browser mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})$/.exec(stdout[0]!);
+    expect(match).not.toBeNull();
+    const page = await fetch(match![1]!);
+    expect(page.status).toBe(200);
+    stop('SIGTERM');
+    expect(await run).toBe(0);
+    expect(stdout).toHaveLength(1);
+    await expect(fetch(match![1]!)).rejects.toThrow();
+  });
+
+  it('exits 2 with the usage on a bad flag and 1 when the UI is not built', async () => {
+    const stderr: string[] = [];
+    expect(await runWebCommand(['--port', 'abc'], { stdout: () => {}, stderr: (l) => stderr.push(l) })).toBe(2);
+    expect(stderr.join('\n')).toContain('Usage: medchat web');
+    expect(await runWebCommand(['--data-dir', join(base, 'd2')], { stdout: () => {}, stderr: (l) => stderr.push(l), rendererDir: join(base, 'none') })).toBe(1);
+    expect(stderr.join('\n')).toContain('npm run build:renderer');
+    expect(await runWebCommand(['--host', '0.0.0.0', '--data-dir', join(base, 'd3')], { stdout: () => {}, stderr: (l) => stderr.push(l), rendererDir: join(base, 'none') })).toBe(1);
+  });
+});
