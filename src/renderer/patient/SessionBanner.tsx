@@ -1,0 +1,75 @@
+/**
+ * Renderer process. One line that says where the session stands; blocked gets a countdown to the
+ * end of the block, disconnected says why.
+ */
+import type { PatientStatus } from '../../shared/contract.js';
+import { describeCountdown, formatCountdown } from '../common/format.js';
+import { useNow } from '../common/useNow.js';
+
+export function SessionBanner({ status }: { status: PatientStatus }) {
+  // Always mounted: the region announces each change of state.
+  return (
+    <div role="status" className="session-status">
+      <BannerContent status={status} />
+    </div>
+  );
+}
+
+function BannerContent({ status }: { status: PatientStatus }) {
+  const where = status.doctor ? `${status.doctor.host}:${status.doctor.port}` : 'the doctor';
+  switch (status.state) {
+    case 'idle':
+      return <p className="banner banner-info">Not connected. Enter the doctor&apos;s address and your patient ID, then Connect.</p>;
+    case 'generating-group':
+      return <p className="banner banner-info">Preparing a fresh group before connecting to {where}…</p>;
+    case 'connecting':
+      return <p className="banner banner-info">Connecting to {where}…</p>;
+    case 'handshake':
+      return <p className="banner banner-info">Authenticating with the doctor at {where}…</p>;
+    case 'admitted':
+      return (
+        <p className="banner banner-ok">
+          <strong>Admitted</strong> to the conference at {where}
+          {status.patientId ? ` as ${status.patientId}` : ''}. You receive the doctor&apos;s messages below.
+        </p>
+      );
+    case 'blocked':
+      return <BlockedBanner until={status.blockedUntil} reason={status.reason} />;
+    case 'key-changed':
+      return (
+        <p className="banner banner-bad">
+          <strong>Connection refused:</strong> the doctor&apos;s key changed. See the warning above.
+        </p>
+      );
+    case 'disconnected':
+      return (
+        <p className="banner banner-warn">
+          <strong>Disconnected.</strong> {status.reason ?? 'The session ended.'}
+        </p>
+      );
+  }
+}
+
+function BlockedBanner({ until, reason }: { until: number | null; reason: string | null }) {
+  const now = useNow(until !== null);
+  const left = until === null ? 0 : until - now;
+  return (
+    <div className="banner banner-bad banner-large">
+      <p>
+        <strong>You are blocked from this conference.</strong>
+        {reason ? ` ${reason}` : ''}
+      </p>
+      {until === null ? null : left > 0 ? (
+        <p>
+          You can connect again in{' '}
+          <span role="timer" className="countdown" aria-label={describeCountdown(left)}>
+            {formatCountdown(left)}
+          </span>
+          .
+        </p>
+      ) : (
+        <p>The block has ended. You can connect again.</p>
+      )}
+    </div>
+  );
+}
