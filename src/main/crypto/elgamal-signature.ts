@@ -2,8 +2,13 @@
  * ElGamal signatures with the message hashed together with r, e = H(m || r) (Pointcheval and
  * Stern, "Security Proofs for Signature Schemes", Eurocrypt 1996), H = SHA-256 over a canonical
  * encoding. Signing: k uniform among the units mod p-1 (fresh from the CSPRNG for every
- * signature, never reused), r = g^k mod p, s = (e - x r) k^-1 mod (p-1), retry if s = 0.
+ * signature, never reused), r = g^k mod p, s = (e - x r) k^-1 mod q, retry if s = 0.
  * Verification: g^e = y^r r^s mod p.
+ *
+ * Departure: s is reduced mod q, not mod p-1. g, y and r all have order q, so the equation only
+ * holds mod q in the exponent; with s taken mod p-1, (r, s + q) would verify too (a malleable
+ * signature). Here s is canonical and verification requires 0 < s < q, inside ElGamal's
+ * 0 < s < p-1.
  *
  * Departures from the textbook verifier, each closing a known forgery:
  * - 0 < r < p and 0 < s < p-1 (ElGamal's own range conditions);
@@ -41,7 +46,7 @@ export function sign(keyPair: KeyPair, message: Uint8Array, backend: ModExpBacke
     if ((k & 1n) === 0n || k % group.q === 0n) continue;
     const r = backend.modPow(group.g, k, group.p);
     const e = signatureHash(group, message, r);
-    const s = mod((e - x * r) * modInverse(k, order), order);
+    const s = mod((e - x * r) * modInverse(k % group.q, group.q), group.q);
     if (s !== 0n) return { r, s };
   }
 }
@@ -52,11 +57,12 @@ export function verify(signer: PublicKey, message: Uint8Array, signature: Signat
   if (typeof r !== 'bigint' || typeof s !== 'bigint') throw new TypeError('verify: r and s must be bigint');
   if (r <= 0n || r >= group.p) return false;
   if (s <= 0n || s >= group.p - 1n) return false;
+  if (s >= group.q) return false; // only the canonical s (see the header)
   if (!isSubgroupElementUnsafe(group, r)) return false;
   if (!isSubgroupElementUnsafe(group, y)) return false;
   const e = signatureHash(group, message, r);
   const left = backend.modPow(group.g, e, group.p);
   // y and r have order q, so their exponents may be reduced mod q.
-  const right = (backend.modPow(y, r % group.q, group.p) * backend.modPow(r, s % group.q, group.p)) % group.p;
+  const right = (backend.modPow(y, r % group.q, group.p) * backend.modPow(r, s, group.p)) % group.p;
   return left === right;
 }

@@ -1,7 +1,11 @@
 /**
  * Canonical, unambiguous byte encoding for everything that is hashed or signed: each field is a
- * 4-byte big-endian length followed by its bytes, so no two different field lists encode alike
- * (unlike plain concatenation, where "ab"+"c" = "a"+"bc").
+ * 4-byte big-endian length followed by its bytes, so no two different lists of fields encode
+ * alike (unlike plain concatenation, where "ab"+"c" = "a"+"bc").
+ *
+ * Types are not tagged: the string "a" and the byte 0x61 encode alike. Every encoding in this
+ * program opens with a label naming its purpose and version, and each label fixes the type of
+ * every field after it, so values of different types never meet in the same position.
  */
 import { bigIntToBytes, byteLength } from './bigint.js';
 

@@ -39,6 +39,7 @@ function reject(reason: GroupRejection): GroupCheck {
 
 export async function validateGroup(p: bigint, g: bigint, backend: ModExpBackend): Promise<GroupCheck> {
   if (typeof p !== 'bigint' || typeof g !== 'bigint') throw new TypeError('validateGroup: p and g must be bigint');
+  if (p <= 0n) return reject('too-small');
   const bits = bitLength(p);
   if (bits < MIN_GROUP_BITS) return reject('too-small');
   if (bits > MAX_GROUP_BITS) return reject('too-large');

@@ -21,7 +21,7 @@ function roundsFor(bits: number): number {
   return bits >= 3072 ? 64 : bits >= 1024 ? 56 : 40;
 }
 
-export function isProbablePrimeJs(n: bigint, backend: ModExpBackend, rounds = roundsFor(bitLength(n))): boolean {
+export function isProbablePrimeJs(n: bigint, backend: ModExpBackend, rounds = roundsFor(n > 0n ? bitLength(n) : 0)): boolean {
   if (n < 2n) return false;
   if (n < 4n) return true;
   if ((n & 1n) === 0n) return false;
