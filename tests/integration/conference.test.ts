@@ -151,10 +151,13 @@ describe('conference', () => {
 
   it('"ask me" keeps a new patient waiting until the doctor approves', async () => {
     const d = await doctorFor({ config: { policy: 'ask' } });
-    const alice = await patient('alice');
+    const alice = await patient('alice', { handshakeTimeoutMs: 400 });
     const waiting = await alice.connect(d.port);
     expect(waiting.state).toBe('handshake');
     expect(waiting.reason).toMatch(/approve/);
+    // Waiting for a person outlasts the handshake timeout without dropping the patient.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(alice.service.status().state).toBe('handshake');
     const pending = d.service.snapshot().pending[0]!;
     expect(pending.fingerprint).toBe(waiting.ownFingerprint);
     d.service.approve('alice', pending.fingerprint);

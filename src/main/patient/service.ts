@@ -105,7 +105,12 @@ class PatientService implements PatientServiceApi {
     return group;
   }
 
-  async connect(request: ConnectRequest): Promise<PatientStatus> {
+  connect(request: ConnectRequest): Promise<PatientStatus> {
+    return this.join(request, null);
+  }
+
+  /** Joins with the group of the request, or with `group` (a retry after accepting a new key). */
+  private async join(request: ConnectRequest, reuse: Group | null): Promise<PatientStatus> {
     if (this.session || this.current.state === 'generating-group' || this.current.state === 'connecting') {
       throw new ServiceError('ALREADY_CONNECTED', 'Leave the current conference first.');
     }
@@ -115,7 +120,7 @@ class PatientService implements PatientServiceApi {
     this.current = { ...IDLE, patientId: request.patientId, doctor: { host: request.host, port: request.port } };
     this.update({ state: 'connecting' });
     try {
-      const group = this.lastGroup && request === this.lastRequest && this.offeredDoctorKey ? this.lastGroup : await this.resolveGroup(request.group);
+      const group = reuse ?? (await this.resolveGroup(request.group));
       this.lastGroup = group;
       const { pair, created } = await this.identity.keyFor(group);
       const ownFingerprint = this.identity.fingerprint(group, pair.y);
@@ -220,7 +225,7 @@ class PatientService implements PatientServiceApi {
     this.record('doctor-key-accepted', `the patient accepted the doctor's new key ${fingerprint}`);
     this.offeredDoctorKey = null;
     this.current = { ...this.current, state: 'idle' };
-    return this.connect({ ...this.lastRequest });
+    return this.join({ ...this.lastRequest }, this.lastGroup);
   }
 
   feed(): FeedMessage[] {

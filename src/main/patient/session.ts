@@ -148,7 +148,11 @@ export class PatientSession {
     }
     if (this.stage === 'hello' && m.op === 5) return this.onHelloReply(m);
     if (this.stage === 'session-token' && m.op === 20) return this.onSessionToken(m);
-    if (this.stage === 'verifier-sent' && m.op === 70) return void this.events.awaitingApproval();
+    if (this.stage === 'verifier-sent' && m.op === 70) {
+      // The doctor bounds the wait for approval; the handshake timer no longer applies.
+      if (this.timer) clearTimeout(this.timer);
+      return void this.events.awaitingApproval();
+    }
     if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === 30) return this.onGroupKey(m);
     if (this.stage === 'admitted' && m.op === 40) return this.onBroadcast(m);
     throw new ProtocolError('OUT_OF_ORDER', `opcode ${m.op} during ${this.stage}`);

@@ -13,9 +13,14 @@ export interface TestPatient {
   close(): Promise<void>;
 }
 
-export async function startPatient(id: string, options: { clock?: TestClock; dataDir?: string } = {}): Promise<TestPatient> {
+export async function startPatient(id: string, options: { clock?: TestClock; dataDir?: string; handshakeTimeoutMs?: number } = {}): Promise<TestPatient> {
   const dataDir = options.dataDir ?? tempDir(`patient-${id}`);
-  const service = await createPatientService({ dataDir, workers: 1, ...(options.clock ? { now: options.clock.now } : {}) });
+  const service = await createPatientService({
+    dataDir,
+    workers: 1,
+    ...(options.clock ? { now: options.clock.now } : {}),
+    ...(options.handshakeTimeoutMs ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
+  });
   const messages: FeedMessage[] = [];
   const statuses: PatientStatus[] = [];
   service.subscribe((e) => {
