@@ -200,6 +200,7 @@ class DoctorService implements DoctorServiceApi {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     await this.stop();
     this.closed = true;
     if (this.perfTimer) clearTimeout(this.perfTimer);
@@ -217,7 +218,8 @@ export async function createDoctorService(options: DoctorServiceOptions): Promis
     store = openStore(options.dataDir, { now });
   } catch (error) {
     if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${options.dataDir} (${code}).`);
   }
   const vault = options.keyVault ?? openFileKeyVault(join(options.dataDir, 'keys.json'));
   const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });

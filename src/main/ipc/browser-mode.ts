@@ -28,7 +28,7 @@ export interface BrowserModeOptions {
   /** Listen on a non-loopback address. Traffic is plain HTTP, token included: trusted networks only. */
   allowRemote?: boolean | undefined;
   log?: ((line: string) => void) | undefined;
-  /** Transport tests only: stand-in services. The real engine otherwise. */
+  /** Service factories; the real engine by default (tests pass the real ones with temp dirs). */
   factories?: ServiceFactories | undefined;
 }
 

@@ -3,7 +3,7 @@
  * service, and turn the outcome into a Result. Used unchanged by the Electron shell (ipcMain) and
  * the browser mode (WebSocket bridge).
  *
- * Errors: a ServiceError keeps its code and sentence; anything else becomes INTERNAL with a generic
+ * Errors: a ServiceError or StoreError keeps its code and sentence; anything else becomes INTERNAL with a generic
  * sentence, and the real error goes to the log only (never the argument, which may hold a message
  * a doctor typed).
  */
@@ -12,6 +12,7 @@ import { isInvokeChannel, validateInvokeArg } from '../../shared/contract-valida
 import { auditCsv } from '../store/audit-csv.js';
 import type { AppRuntime } from './runtime.js';
 import { ServiceError } from './services.js';
+import { StoreError } from '../store/index.js';
 
 type Handler<C extends InvokeChannel> = (runtime: AppRuntime, arg: InvokeArg<C>) => InvokeResult<C> | Promise<InvokeResult<C>>;
 type HandlerTable = { [C in InvokeChannel]: Handler<C> };
@@ -110,7 +111,7 @@ export async function handleInvoke(runtime: AppRuntime, channel: unknown, rawArg
     const value = await handler(runtime, checked.value as InvokeArg<InvokeChannel>);
     return { ok: true, value };
   } catch (error) {
-    if (error instanceof ServiceError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof ServiceError || error instanceof StoreError) return { ok: false, error: { code: error.code, message: error.message } };
     runtime.log(`ipc: ${channel} failed: ${describeError(error)}`);
     return { ok: false, error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
   }

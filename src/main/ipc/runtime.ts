@@ -16,7 +16,7 @@ import { ServiceError, type DoctorServiceApi, type PatientServiceApi, type Servi
 
 export type Shell = AppInfo['shell'];
 
-/** How services are made; the real engine by default, replaceable in transport tests. */
+/** How services are made: the real engine, with options a caller (a test, the CLI) may set. */
 export interface ServiceFactories {
   createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi>;
   createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi>;

@@ -263,7 +263,8 @@ export async function createPatientService(options: PatientServiceOptions): Prom
     store = openStore(options.dataDir, { now });
   } catch (error) {
     if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${options.dataDir} (${code}).`);
   }
   const vault = options.keyVault ?? openFileKeyVault(join(options.dataDir, 'keys.json'));
   const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });

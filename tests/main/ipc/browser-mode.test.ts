@@ -1,19 +1,23 @@
 /**
- * The browser mode over real sockets: a real node:http server on 127.0.0.1, real `ws` clients.
- * Services are stand-ins (stub-services.ts): these tests are about the transport.
+ * The browser mode over real sockets: a real node:http server on 127.0.0.1, real `ws` clients, and
+ * behind them the real doctor and patient services on a temp data dir per start (real-services.ts),
+ * so every reply and event on the bridge is one the engine really produced.
  */
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BrowserModeError, startBrowserMode, type BrowserMode } from '../../../src/main/ipc/browser-mode.js';
-import { stubFactories } from './stub-services.js';
+import type { AuditEntry, DoctorSnapshot } from '../../../src/shared/contract.js';
+import { engineFactories, Scratch } from './real-services.js';
 
 let base: string;
 let rendererDir: string;
-const open: BrowserMode[] = [];
+/** Data dirs and started browser modes (closing one closes its runtime and real service). */
+const scratch = new Scratch();
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'medchat-browser-'));
@@ -28,15 +32,14 @@ beforeAll(() => {
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((m) => m.close()));
-});
+afterEach(() => scratch.cleanup());
 
 async function start(options: Partial<Parameters<typeof startBrowserMode>[0]> = {}) {
-  const factories = stubFactories();
+  const factories = engineFactories();
   const logs: string[] = [];
-  const mode = await startBrowserMode({ dataDir: join(base, 'data'), rendererDir, factories, log: (l) => logs.push(l), ...options });
-  open.push(mode);
+  const mode = scratch.track(
+    await startBrowserMode({ dataDir: scratch.dir('browser-data'), rendererDir, factories, log: (l) => logs.push(l), ...options }),
+  );
   return { mode, factories, logs, token: new URL(mode.url).searchParams.get('token')! };
 }
 
@@ -124,6 +127,18 @@ async function client(mode: BrowserMode) {
 
 function closed(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 describe('startBrowserMode', () => {
@@ -233,16 +248,25 @@ describe('WebSocket bridge: who may connect', () => {
 
 describe('WebSocket bridge: calls and events', () => {
   it('round-trips a call and pushes service events', async () => {
-    const { mode, factories } = await start();
+    const { mode } = await start();
     const c = await client(mode);
     expect(await c.call('app.info')).toMatchObject({ ok: true, value: { role: null, shell: 'browser' } });
     expect(await c.call('app.chooseRole', { role: 'doctor' })).toMatchObject({ ok: true, value: { role: 'doctor' } });
     expect(await c.call('doctor.block', { patientId: 'alice', minutes: 2 })).toMatchObject({ ok: true, value: { id: 'alice' } });
     // a void result arrives as { ok: true } (JSON drops undefined)
     expect(await c.call('doctor.unblock', { patientId: 'alice' })).toEqual({ ok: true });
-    const entry = { seq: 7, at: 1, kind: 'join', patientId: 'alice', address: '127.0.0.1', detail: 'joined' };
-    factories.doctor.control.emit({ channel: 'doctor.audit', payload: entry });
-    expect(await c.next((f) => f['event'] === 'doctor.audit')).toEqual({ event: 'doctor.audit', payload: entry });
+    // a ServiceError arrives with its code and sentence
+    expect(await c.call('doctor.unblock', { patientId: 'alice' })).toEqual({ ok: false, error: { code: 'NOT_BLOCKED', message: 'alice is not blocked.' } });
+
+    // The real doctor starts listening: it pushes the audit entry and then its new snapshot.
+    const listening = (await c.call('doctor.listen', { host: '127.0.0.1', port: 0 })) as { ok: true; value: { port: number } };
+    expect(listening).toMatchObject({ ok: true, value: { listening: true } });
+    const event = await c.next((f) => f['event'] === 'doctor.audit' && (f['payload'] as AuditEntry).kind === 'listen');
+    const [entry] = ((await c.call('doctor.audit', { kind: 'listen' })) as { value: AuditEntry[] }).value;
+    expect(entry).toMatchObject({ kind: 'listen', detail: `listening on 127.0.0.1:${listening.value.port}` });
+    expect(event).toEqual({ event: 'doctor.audit', payload: entry });
+    const changed = await c.next((f) => f['event'] === 'doctor.changed' && (f['payload'] as DoctorSnapshot).status.listening);
+    expect(changed['payload']).toMatchObject({ status: { listening: true, host: '127.0.0.1', port: listening.value.port } });
   });
 
   it('starts with the role given at launch', async () => {
@@ -288,10 +312,14 @@ describe('WebSocket bridge: calls and events', () => {
   it('close() tells open pages, closes the service once and frees the port', async () => {
     const { mode, factories } = await start({ role: 'doctor' });
     const c = await client(mode);
+    const listening = (await c.call('doctor.listen', { host: '127.0.0.1', port: 0 })) as { ok: true; value: { port: number } };
+    expect(await tcpAccepts(listening.value.port)).toBe(true);
     const code = closed(c.ws);
     await mode.close();
     expect(await code).toBe(1001);
-    expect(factories.doctor.control.closed).toBe(1);
+    expect(factories.closeCalls).toEqual({ doctor: 1, patient: 0 });
     await expect(get(mode.port, '/')).rejects.toThrow();
+    // the real doctor stopped too: its conference port is free
+    expect(await tcpAccepts(listening.value.port)).toBe(false);
   });
 });
