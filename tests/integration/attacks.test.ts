@@ -12,6 +12,7 @@ import { encodeFrame } from '../../src/main/protocol/index.js';
 import { RawClient, engine, exit, handshake, newKeyPair, openBroadcast } from './support/raw-patient.js';
 import { join as joinConference } from './support/join.js';
 import { eventually, removeDir, startDoctor, type TestDoctor } from './support/doctor.js';
+import type { BroadcastReceipt } from '../../src/shared/contract.js';
 
 const utf8 = new TextEncoder();
 let doctor: TestDoctor | null = null;
@@ -145,7 +146,7 @@ describe('attack 6: back-to-back broadcasts silently lost', () => {
     doctor = await startDoctor();
     const members = [await joinConference(doctor.port, { patientId: 'p1' }), await joinConference(doctor.port, { patientId: 'p2' })];
     for (const m of members) m.sync();
-    const receipts = [];
+    const receipts: BroadcastReceipt[] = [];
     for (let i = 0; i < 40; i++) receipts.push(await doctor.service.broadcast(`message ${i}`));
     for (const m of members) {
       await m.client.waitFor((x) => x.op === 40 && x.seq === receipts.at(-1)!.seq);

@@ -177,7 +177,7 @@ describe('conference', () => {
           const m = decodeFromDoctor(body);
           if (m.op === 40 && !flipped) {
             flipped = true;
-            m.box[20] ^= 1;
+            m.box[20]! ^= 1;
           }
           inbound.write(encodeFrame(encodeDoctorMessage(m)));
         }

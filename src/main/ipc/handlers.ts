@@ -9,7 +9,6 @@
  */
 import type { InvokeArg, InvokeChannel, InvokeResult, Result } from '../../shared/contract.js';
 import { isInvokeChannel, validateInvokeArg } from '../../shared/contract-validate.js';
-import { auditCsv } from '../store/audit-csv.js';
 import type { AppRuntime } from './runtime.js';
 import { ServiceError } from './services.js';
 import { StoreError } from '../store/index.js';
@@ -39,7 +38,7 @@ export const handleDoctorReject: Handler<'doctor.reject'> = (runtime, { patientI
 export const handleDoctorBroadcast: Handler<'doctor.broadcast'> = (runtime, { text }) => runtime.doctor().broadcast(text);
 export const handleDoctorAudit: Handler<'doctor.audit'> = (runtime, query) => runtime.doctor().audit(query);
 export const handleDoctorAuditVerify: Handler<'doctor.auditVerify'> = (runtime) => runtime.doctor().auditVerify();
-export const handleDoctorAuditCsv: Handler<'doctor.auditCsv'> = (runtime, query) => auditCsv(runtime.doctor().audit(query));
+export const handleDoctorAuditCsv: Handler<'doctor.auditCsv'> = (runtime, query) => runtime.doctor().auditCsv(query);
 export const handleDoctorPerf: Handler<'doctor.perf'> = (runtime) => runtime.doctor().perf();
 export const handleDoctorPerfHistory: Handler<'doctor.perfHistory'> = (runtime) => runtime.doctor().perfHistory();
 

@@ -52,6 +52,8 @@ export interface DoctorServiceApi {
   broadcast(text: string): Promise<BroadcastReceipt>;
   audit(query: AuditQuery): AuditEntry[];
   auditVerify(): AuditVerification;
+  /** The audit log as RFC 4180 CSV, spreadsheet formulas neutralised. */
+  auditCsv(query: AuditQuery): string;
   perf(): PerfRow[];
   perfHistory(): PerfSession[];
   subscribe(listener: ServiceListener): () => void;
