@@ -3,10 +3,10 @@
  * vault, the crypto workers, the listener and the Doctor engine, persists the performance figures
  * of each listening session, and pushes coalesced change events.
  */
-import { join } from 'node:path';
 import { AsyncCrypto } from '../crypto/index.js';
 import { listen, type Listener } from '../net/index.js';
-import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import type { KeyVault, Store } from '../store/index.js';
+import { openDataFolder } from '../ipc/data-folder.js';
 import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
 import type {
   AdmissionPolicy,
@@ -213,15 +213,7 @@ export type { DoctorService };
 
 export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
   const now = options.now ?? Date.now;
-  let store: Store;
-  try {
-    store = openStore(options.dataDir, { now });
-  } catch (error) {
-    if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${options.dataDir} (${code}).`);
-  }
-  const vault = options.keyVault ?? openFileKeyVault(join(options.dataDir, 'keys.json'));
+  const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
   const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });
   const storedPolicy = store.settings.get(POLICY_KEY);
   const config: DoctorConfig = {

@@ -3,11 +3,11 @@
  * group, loads the identity, dials the doctor, pins the doctor's key on first contact, keeps the
  * status, the message feed, the audit log and the performance history, and pushes events.
  */
-import { join } from 'node:path';
 import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
 import { keyFingerprint } from '../protocol/index.js';
-import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import type { KeyVault, Store } from '../store/index.js';
+import { openDataFolder } from '../ipc/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
@@ -258,15 +258,7 @@ class PatientService implements PatientServiceApi {
 
 export async function createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi> {
   const now = options.now ?? Date.now;
-  let store: Store;
-  try {
-    store = openStore(options.dataDir, { now });
-  } catch (error) {
-    if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${options.dataDir} (${code}).`);
-  }
-  const vault = options.keyVault ?? openFileKeyVault(join(options.dataDir, 'keys.json'));
+  const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
   const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });
   const identity = new PatientIdentity(store, vault, crypto, now);
   return new PatientService(store, crypto, identity, now, options);

@@ -1,0 +1,22 @@
+/**
+ * Opens an instance's data folder for a service: the SQLite store and the key vault (the given
+ * one, e.g. Electron's safeStorage vault, or the owner-only keys.json). Failures become
+ * ServiceErrors a person can act on, and nothing is left open when one part fails.
+ */
+import { join } from 'node:path';
+import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import { ServiceError } from './services.js';
+
+export function openDataFolder(dataDir: string, now: () => number, keyVault?: KeyVault): { store: Store; vault: KeyVault } {
+  let store: Store | null = null;
+  try {
+    store = openStore(dataDir, { now });
+    const vault = keyVault ?? openFileKeyVault(join(dataDir, 'keys.json'));
+    return { store, vault };
+  } catch (error) {
+    store?.close();
+    if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
+    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${dataDir} (${code}).`);
+  }
+}
