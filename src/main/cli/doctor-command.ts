@@ -34,6 +34,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   const policy = values.policy ?? 'tofu';
   if (policy !== 'tofu' && policy !== 'ask') throw new UsageError('--policy must be tofu or ask.');
   const blockMinutes = positiveNumber('--block-minutes', values['block-minutes'], 2, 10080);
+  // Every argument is checked before the service starts its crypto workers: an error after that
+  // would leave them running and the process would never exit.
+  const listenHost = host(values.host, '127.0.0.1');
+  const listenPort = port(values.port, 5050, true);
   const service = await createDoctorService({
     dataDir: dataDir(values['data-dir'], 'doctor'),
     log: (line) => console.log(line),
@@ -48,7 +52,19 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     },
   });
   if (values.policy) service.setPolicy(policy);
-  const status = await service.listen(host(values.host, '127.0.0.1'), port(values.port, 5050, true));
+  // Ctrl+C is caught from here on, before the "listening" line: a signal sent as soon as a script
+  // or a user sees that line must shut the conference down cleanly, not hit Node's default (exit).
+  let stopRequested: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  process.once('SIGINT', () => stopRequested());
+  process.once('SIGTERM', () => stopRequested());
+  let status;
+  try {
+    status = await service.listen(listenHost, listenPort);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
   console.log(`MedChatSecure doctor listening on ${status.host}:${status.port} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
 
   const delivered = new Map<number, number>();
@@ -82,14 +98,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     })());
 
   const rl = createInterface({ input: process.stdin, terminal: false });
-  const finished = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => void shutdown().then(resolve));
-    process.once('SIGTERM', () => void shutdown().then(resolve));
-    rl.on('close', () => void shutdown().then(resolve));
-    rl.on('line', (line) => {
-      void handleLine(line.trim()).then((quit) => {
-        if (quit) rl.close();
-      });
+  rl.on('close', () => stopRequested());
+  rl.on('line', (line) => {
+    void handleLine(line.trim()).then((quit) => {
+      if (quit) rl.close();
     });
   });
 
@@ -151,6 +163,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     }
   }
 
-  await finished;
+  await stopped;
+  await shutdown();
+  // Stop reading stdin, or an open terminal or pipe would keep the process alive after Ctrl+C.
+  rl.close();
+  process.stdin.pause();
   return 0;
 }

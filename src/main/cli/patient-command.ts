@@ -46,7 +46,20 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   const accept = values['accept-doctor-key'];
   if (accept !== undefined && !FINGERPRINT_PATTERN.test(accept)) throw new UsageError('--accept-doctor-key takes the 30-digit fingerprint, in groups of five.');
 
+  // Checked before the service starts its crypto worker, which would keep the process alive.
+  const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
   const service = await createPatientService({ dataDir: dataDir(values['data-dir'], 'patient', patientId), workers: 1 });
+  // Ctrl+C is caught from the start, before any line a user or a script may react to (a signal
+  // with no handler would kill the process at once): during the handshake it cancels the
+  // connection, once admitted it leaves the conference (opcode 90).
+  let interrupted = false;
+  let onInterrupt = (): void => void service.leave();
+  const interrupt = (): void => {
+    interrupted = true;
+    onInterrupt();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   let printedSteps = 0;
   let lastGeneration = -1;
   service.subscribe((event) => {
@@ -63,7 +76,6 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     }
   });
 
-  const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
   let status = service.status();
   try {
     status = await service.connect(request);
@@ -76,6 +88,10 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     console.log(`Error: ${(error as Error).message}`);
     await service.close();
     return 1;
+  }
+  if (interrupted && (status.state === 'admitted' || status.state === 'handshake')) {
+    await service.leave();
+    status = service.status();
   }
   if (status.ownFingerprint) console.log(`Your key: ${status.ownFingerprint}`);
   if (status.doctorFingerprint) {
@@ -93,7 +109,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   };
 
   if (status.state !== 'admitted' && status.state !== 'handshake') {
-    const code = ended(status.state === 'disconnected' ? 1 : 0);
+    const code = ended(status.state === 'disconnected' && !interrupted ? 1 : 0);
     await service.close();
     return code;
   }
@@ -101,11 +117,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   else console.log(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
 
   const code = await new Promise<number>((resolve) => {
-    const stop = (): void => {
-      void service.leave().then(() => resolve(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    onInterrupt = () => void service.leave().then(() => resolve(0));
     service.subscribe((event) => {
       if (event.channel === 'patient.changed' && ['blocked', 'disconnected', 'key-changed'].includes(event.payload.state)) resolve(0);
       if (event.channel === 'patient.changed' && event.payload.state === 'admitted' && status.state !== 'admitted') {

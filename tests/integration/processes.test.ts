@@ -1,0 +1,315 @@
+/**
+ * The doctor and each patient in a SEPARATE PROCESS, talking over loopback TCP: the compiled CLI
+ * (bin/medchat.js) as a user runs it, with real time and real signals (Ctrl+C is SIGINT).
+ * Needs the build: `npx tsc -p tsconfig.node.json`.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  assertCliBuilt,
+  killAll,
+  removeDir,
+  runCli,
+  startDoctor,
+  startPatient,
+  tempDir,
+  type CliProcess,
+  type DoctorProcess,
+} from './support/processes.js';
+
+const PERF_HEADER = /^\| Primitive\s+\| Avg Time \(ms\)\s+\| Calls\s+\|$/;
+const ADMITTED = /^\[step\] admitted: group key received \(opcode 30\)/;
+const STACK_FRAME = /^\s+at .+[(:]\d+/m;
+
+let dirs: string[] = [];
+function dir(label: string): string {
+  const d = tempDir(label);
+  dirs.push(d);
+  return d;
+}
+
+beforeAll(() => assertCliBuilt());
+afterEach(async () => {
+  await killAll();
+  for (const d of dirs) removeDir(d);
+  dirs = [];
+});
+afterAll(() => killAll());
+
+/** Starts a patient and waits until it is admitted and has printed its handshake performance table. */
+async function joinPatient(id: string, port: number, dataDir: string): Promise<CliProcess> {
+  const patient = startPatient({ id, port, dataDir });
+  const admitted = await patient.waitFor(ADMITTED);
+  await patient.waitFor(PERF_HEADER, 15_000, admitted.index);
+  return patient;
+}
+
+/** Waits until the doctor's rekey line says `n` patients are in the conference. */
+function membersAre(doctor: CliProcess, n: number, from = 0) {
+  return doctor.waitFor(new RegExp(`^\\[rekey\\]: epoch \\d+ \\(join of [^)]+\\); ${n} patient\\(s\\)$`), 15_000, from);
+}
+
+describe('medchat doctor and medchat patient in separate processes', () => {
+  it('a. three patients join and all receive a broadcast; both sides print the performance table', async () => {
+    const base = dir('broadcast');
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
+    expect(doctor.port).toBeGreaterThan(0);
+    const ids = ['alice', 'bob', 'carol'];
+    const patients = await Promise.all(ids.map((id) => joinPatient(id, doctor.port, join(base, id))));
+    await membersAre(doctor, 3);
+
+    // Each patient showed every handshake step in order, then its table with the seed's columns.
+    for (const p of patients) {
+      const steps = p.matching(/^\[step\] /);
+      expect(steps).toEqual([
+        '[step] connected to the doctor',
+        '[step] sent id and public key (opcode 5)',
+        "[step] doctor's key received; sent encrypted, signed session secret (opcode 10)",
+        "[step] doctor's signed session token verified; session secret matches (opcode 20)",
+        '[step] sent session key verifier (SKV)',
+        '[step] admitted: group key received (opcode 30)',
+      ]);
+      expect(p.output()).toMatch(/^Patient \w+ performance \(handshake\):\n\| Primitive/m);
+      expect(p.output()).toMatch(/^\| Signature Verification\s+\| \d+\.\d+\s+\| 1\s+\|$/m);
+    }
+    // The doctor printed its cumulative table after each admission.
+    for (const id of ids) {
+      const admitted = await doctor.waitFor(new RegExp(`^\\[admitted\\] ${id} `));
+      const table = await doctor.waitFor(PERF_HEADER, 5_000, admitted.index);
+      expect(doctor.lines[table.index - 1]).toBe('Doctor performance (cumulative over all patients):');
+    }
+    expect(doctor.output()).toMatch(/^\| ElGamal Decryption\s+\| \d+\.\d+\s+\| \d+\s+\|$/m);
+
+    const from = doctor.lines.length;
+    doctor.send('Good morning, this is Dr. Lee.');
+    await Promise.all(patients.map((p) => p.waitFor(/^\[message #1\] Good morning, this is Dr\. Lee\.$/)));
+    await doctor.waitFor(/^Broadcast #1 \(epoch \d+\) sent to 3 patient\(s\)$/, 15_000, from);
+    const delivered = await doctor.waitFor(/^\[delivered\] broadcast #1 to 3\/3: (.+)$/, 15_000, from);
+    expect(delivered.match[1]!.split(', ').sort()).toEqual(ids);
+    // The broadcast is audited as metadata; the text itself never reaches the doctor's log lines.
+    expect(doctor.matching(/^\[broadcast\]: seq 1, epoch \d+, 30 bytes to 3 patient\(s\)$/)).toHaveLength(1);
+    expect(doctor.matching(/Dr\. Lee/)).toEqual([]);
+
+    expect(await doctor.stop()).toBe(0);
+    for (const p of patients) expect(await p.waitExit(5_000)).toBe(0);
+  });
+
+  it('b. a blocked patient gets opcode 80, stays refused after a doctor restart, and a short block expires', async () => {
+    const base = dir('block');
+    const doctorDir = join(base, 'doctor');
+    let doctor: DoctorProcess = await startDoctor({ dataDir: doctorDir });
+    const port = doctor.port;
+    const [alice, bob] = await Promise.all([joinPatient('alice', port, join(base, 'alice')), joinPatient('bob', port, join(base, 'bob'))]);
+    await membersAre(doctor, 2);
+
+    doctor.send('block alice 1');
+    await doctor.waitFor(/^Blocked alice until \d{4}-/);
+    await alice.waitFor(/^\[blocked\] The doctor blocked you for 1 min\. \(until /);
+    expect(await alice.waitExit(5_000)).toBe(2);
+    // bob is blocked for 0.05 min (3 s): refused now, admitted again once it has expired.
+    doctor.send('block bob 0.05');
+    await bob.waitFor(/^\[blocked\] The doctor blocked you for 0\.05 min\./);
+    const bobBlockedAt = Date.now();
+    expect(await bob.waitExit(5_000)).toBe(2);
+
+    const again = startPatient({ id: 'alice', port, dataDir: join(base, 'alice') });
+    expect(await again.waitExit()).toBe(2);
+    expect(again.output()).toMatch(/^\[blocked\] You are blocked \(blocked by the doctor\); about 1 min left\./m);
+    expect(again.matching(ADMITTED)).toEqual([]);
+    await doctor.waitFor(/^\[refused\] alice \(127\.0\.0\.1:\d+\): blocked until /);
+
+    // Restart on the same port and data dir: the block list is on disk.
+    expect(await doctor.stop()).toBe(0);
+    doctor = await startDoctor({ dataDir: doctorDir, port });
+    expect(doctor.port).toBe(port);
+    const afterRestart = startPatient({ id: 'alice', port, dataDir: join(base, 'alice') });
+    expect(await afterRestart.waitExit()).toBe(2);
+    expect(afterRestart.output()).toMatch(/^\[blocked\] You are blocked/m);
+    await doctor.waitFor(/^\[refused\] alice .*: blocked until /);
+
+    // bob's 3 s block, also carried over the restart, has run out: he is admitted again.
+    await new Promise((r) => setTimeout(r, Math.max(0, bobBlockedAt + 3_300 - Date.now())));
+    const bobAgain = await joinPatient('bob', port, join(base, 'bob'));
+    expect(bobAgain.output()).toMatch(/^Doctor key: .* \(matches the pinned key\)$/m);
+    bobAgain.interrupt();
+    expect(await bobAgain.waitExit(5_000)).toBe(0);
+    expect(await doctor.stop()).toBe(0);
+  }, 45_000);
+
+  it('c. Ctrl+C on a patient sends opcode 90: the doctor removes it and rekeys', async () => {
+    const base = dir('leave');
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
+    const [alice, bob] = await Promise.all([joinPatient('alice', doctor.port, join(base, 'alice')), joinPatient('bob', doctor.port, join(base, 'bob'))]);
+    await membersAre(doctor, 2);
+
+    const from = doctor.lines.length;
+    alice.interrupt();
+    expect(await alice.waitExit(5_000)).toBe(0);
+    expect(alice.output()).toMatch(/^\[disconnected\] You left the conference\.$/m);
+    const exit = await doctor.waitFor(/^\[exit\] alice \(127\.0\.0\.1:\d+\): left the conference \(opcode 90\)$/, 5_000, from);
+    await doctor.waitFor(/^\[rekey\]: epoch \d+ \(departure of alice\); 1 patient\(s\)$/, 5_000, exit.index);
+
+    // The conference goes on without her.
+    doctor.send('only bob should read this');
+    await bob.waitFor(/^\[message #1\] only bob should read this$/);
+    await doctor.waitFor(/^\[delivered\] broadcast #1 to 1\/1: bob$/);
+    expect(await doctor.stop()).toBe(0);
+    expect(await bob.waitExit(5_000)).toBe(0);
+  });
+
+  it('d. Ctrl+C on the doctor tells every patient, exits promptly and frees the port', async () => {
+    const base = dir('shutdown');
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
+    const port = doctor.port;
+    const patients = await Promise.all(['alice', 'bob'].map((id) => joinPatient(id, port, join(base, id))));
+    await membersAre(doctor, 2);
+
+    const started = Date.now();
+    expect(await doctor.stop(5_000)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(doctor.output()).toMatch(/^Shutting down: telling every patient \(opcode 60\)\.$/m);
+    expect(doctor.output()).toMatch(/^\[shutdown\]: stopped listening on 127\.0\.0\.1:\d+; patients told \(opcode 60\)$/m);
+    for (const p of patients) {
+      expect(await p.waitExit(5_000)).toBe(0);
+      expect(p.output()).toMatch(/^\[disconnected\] The doctor ended the conference\.$/m);
+    }
+
+    // A new doctor listens on the same port at once: no "address already in use".
+    const next = await startDoctor({ dataDir: join(base, 'doctor'), port, ms: 5_000 });
+    expect(next.port).toBe(port);
+    expect(next.output()).not.toMatch(/EADDRINUSE/);
+    expect(await next.stop()).toBe(0);
+  });
+
+  it('e. medchat audit --verify passes on an intact copy and names the row that was edited or deleted', async () => {
+    const base = dir('audit');
+    const doctorDir = join(base, 'doctor');
+    const doctor = await startDoctor({ dataDir: doctorDir });
+    const alice = await joinPatient('alice', doctor.port, join(base, 'alice'));
+    doctor.send('audited message');
+    await alice.waitFor(/^\[message #1\] audited message$/);
+    await doctor.waitFor(/^\[delivered\] broadcast #1 to 1\/1: alice$/);
+    alice.interrupt();
+    await doctor.waitFor(/^\[rekey\]: epoch \d+ \(departure of alice\)/);
+    expect(await doctor.stop()).toBe(0);
+
+    const db = join(doctorDir, 'medchat.db');
+    const copy = (name: string): string => {
+      const target = join(base, name);
+      copyFileSync(db, target);
+      for (const suffix of ['-wal', '-shm']) if (existsSync(db + suffix)) copyFileSync(db + suffix, target + suffix);
+      return target;
+    };
+    const tamper = (file: string, sql: (rows: number) => string): number => {
+      const conn = new Database(file);
+      try {
+        conn.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+        const rows = Number(conn.prepare('SELECT count(*) FROM audit').pluck().get());
+        conn.exec(sql(rows));
+        return rows;
+      } finally {
+        conn.close();
+      }
+    };
+
+    const intact = await runCli(['audit', '--verify', '--db', copy('intact.db')]);
+    expect(intact.output).toMatch(/^Audit chain verified: (\d+) rows intact\.$/m);
+    expect(intact.code).toBe(0);
+    const total = Number(intact.output.match(/verified: (\d+) rows/)![1]);
+    expect(total).toBeGreaterThanOrEqual(8);
+
+    const edited = copy('edited.db');
+    tamper(edited, () => "UPDATE audit SET detail = 'nothing happened here' WHERE seq = 3");
+    const editedRun = await runCli(['audit', '--verify', '--db', edited]);
+    expect(editedRun.code).toBe(4);
+    expect(editedRun.output).toMatch(/^AUDIT CHAIN BROKEN: edited row 3: hash mismatch$/m);
+
+    const middle = copy('middle.db');
+    const gap = Math.floor(total / 2);
+    tamper(middle, () => `DELETE FROM audit WHERE seq = ${gap}`);
+    const middleRun = await runCli(['audit', '--verify', '--db', middle]);
+    expect(middleRun.code).toBe(4);
+    expect(middleRun.output).toContain(`AUDIT CHAIN BROKEN: row ${gap} missing`);
+
+    const last = copy('last.db');
+    tamper(last, (rows) => `DELETE FROM audit WHERE seq = ${rows}`);
+    const lastRun = await runCli(['audit', '--verify', '--db', last]);
+    expect(lastRun.code).toBe(4);
+    expect(lastRun.output).toContain(`AUDIT CHAIN BROKEN: chain head does not match checkpoint: rows deleted at the end (the checkpoint says row ${total}, the log ends at row ${total - 1})`);
+    for (const run of [intact, editedRun, middleRun, lastRun]) expect(run.output).not.toMatch(STACK_FRAME);
+
+    // The same data dir, read by the other record commands.
+    const csv = await runCli(['audit', '--csv', '--data-dir', doctorDir]);
+    expect(csv.code).toBe(0);
+    expect(csv.lines[0]).toBe('seq,at_iso,kind,patient_id,address,detail');
+    expect(csv.output).toMatch(/^\d+,[^,]+,broadcast,,,"seq 1, epoch \d+, 15 bytes to 1 patient\(s\)"$/m);
+    const perf = await runCli(['perf', '--role', 'doctor', '--data-dir', doctorDir]);
+    expect(perf.code).toBe(0);
+    expect(perf.output).toMatch(/^Session \S+ \(doctor\) \d{4}-\S+ – \d{4}-\S+$/m);
+    expect(perf.lines.some((l) => PERF_HEADER.test(l))).toBe(true);
+    expect(perf.output).toMatch(/^\| Group Key Distribution\s+\| \d+\.\d+\s+\| \d+\s+\|$/m);
+  });
+
+  it('f. no private key, nor any long hex string, appears on any console', async () => {
+    const base = dir('secrets');
+    const doctorDir = join(base, 'doctor');
+    const doctor = await startDoctor({ dataDir: doctorDir });
+    const patients = await Promise.all(['alice', 'bob'].map((id) => joinPatient(id, doctor.port, join(base, id))));
+    doctor.send('a message with secrets around it');
+    await Promise.all(patients.map((p) => p.waitFor(/^\[message #1\]/)));
+    await doctor.waitFor(/^\[delivered\] broadcast #1 to 2\/2/);
+    doctor.send('perf');
+    doctor.send('list');
+    await doctor.waitFor(/^Blocked \(0\):$/);
+    patients[0]!.interrupt();
+    await patients[0]!.waitExit(5_000);
+    expect(await doctor.stop()).toBe(0);
+    await patients[1]!.waitExit(5_000);
+    const records = await Promise.all([
+      runCli(['audit', '--data-dir', doctorDir]),
+      runCli(['fingerprint', '--data-dir', doctorDir]),
+      runCli(['perf', '--role', 'patient', '--data-dir', join(base, 'alice')]),
+    ]);
+
+    const privateKeys: string[] = [];
+    for (const d of [doctorDir, join(base, 'alice'), join(base, 'bob')]) {
+      const vault = JSON.parse(readFileSync(join(d, 'keys.json'), 'utf8')) as { version: number; keys: Record<string, string> };
+      expect(vault.version).toBe(1);
+      privateKeys.push(...Object.values(vault.keys));
+    }
+    expect(privateKeys.length).toBeGreaterThanOrEqual(3);
+    for (const key of privateKeys) expect(key).toMatch(/^[0-9a-f]{200,}$/);
+
+    const consoles = [doctor, ...patients].map((p) => ({ name: p.name, text: p.output() }));
+    consoles.push(...records.map((r, i) => ({ name: `record command ${i}`, text: r.output })));
+    for (const { name, text } of consoles) {
+      expect(text.length, name).toBeGreaterThan(0);
+      for (const key of privateKeys) expect(text.toLowerCase().includes(key), `${name} printed a private key`).toBe(false);
+      expect(text.match(/[0-9a-f]{64,}/i), `${name} printed a long hex string`).toBeNull();
+    }
+  });
+
+  it('g. bad arguments and a busy port give a clear one-line message, no stack trace', async () => {
+    const base = dir('usage');
+    const cases: [string[], RegExp][] = [
+      [['patient', '--id', 'alice', '--port', '99999', '--data-dir', join(base, 'a')], /^medchat: --port must be a number from 1 to 65535, not "99999"\.$/m],
+      [['patient', '--port', '5050', '--data-dir', join(base, 'b')], /^medchat: --id is required/m],
+      [['patient', '--id', 'alice', '--group', 'nonsense', '--data-dir', join(base, 'c')], /^medchat: --group must be one of ffdhe2048, /m],
+      [['doctor', '--port', '70000', '--data-dir', join(base, 'd')], /^medchat: --port must be a number from 0 to 65535/m],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args, 10_000)));
+    runs.forEach((run, i) => {
+      expect(run.code, run.output).toBe(64);
+      expect(run.output).toMatch(cases[i]![1]);
+      expect(run.output).not.toMatch(STACK_FRAME);
+    });
+
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
+    const busy = await runCli(['doctor', '--port', String(doctor.port), '--data-dir', join(base, 'second')], 10_000);
+    expect(busy.code).toBe(1);
+    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on 127.0.0.1:${doctor.port} (EADDRINUSE).`]);
+    expect(await doctor.stop()).toBe(0);
+  });
+});
