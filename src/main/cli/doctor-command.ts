@@ -68,12 +68,18 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   console.log(`MedChatSecure doctor listening on ${status.host}:${status.port} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
 
   const delivered = new Map<number, number>();
+  let tableAfterRekey = false;
   service.subscribe((event) => {
     if (event.channel === 'doctor.audit') {
       const e = event.payload;
       console.log(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`);
-      if (e.kind === 'admitted') console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
-      if (e.kind === 'identity-created' || e.kind === 'admitted') printFingerprints();
+      // The table after an admission includes that join's rekey (the group key distribution).
+      if (e.kind === 'admitted') tableAfterRekey = true;
+      if (e.kind === 'rekey' && tableAfterRekey) {
+        tableAfterRekey = false;
+        console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
+      }
+      if (e.kind === 'identity-created') printFingerprints();
     } else if (event.channel === 'doctor.changed') {
       for (const r of event.payload.broadcasts) reportDelivery(r);
     }

@@ -33,7 +33,6 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
     group: { type: 'string' },
     'accept-doctor-key': { type: 'string' },
-    workers: { type: 'string' },
   });
   if (values.help) {
     console.log(PATIENT_USAGE);

@@ -121,7 +121,6 @@ class DoctorService implements DoctorServiceApi {
     this.crypto.metrics.reset();
     this.perfSessionId = this.store.perf.startSession('doctor');
     this.doctor.audit('listen', null, null, `listening on ${host}:${this.listener.port}`);
-    this.log(`Listening on ${host}:${this.listener.port}`);
     this.changed();
     return this.status();
   }

@@ -127,7 +127,7 @@ export class PatientSession {
       await this.socket.end(last);
     } else {
       this.finish({ state: 'disconnected', reason: 'You cancelled the connection.' });
-      await this.socket.end(encodePatientMessage(disconnectMessage('SHUTDOWN', 'The patient cancelled.')));
+      await this.socket.end(encodePatientMessage(disconnectMessage('CANCELLED')));
     }
   }
 

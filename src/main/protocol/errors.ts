@@ -28,6 +28,7 @@ export const DISCONNECT_REASONS = {
   BAD_EXIT: 'An exit notice did not authenticate.',
   DUPLICATE_SESSION: 'A second session for this patient id is in progress.',
   SHUTDOWN: 'The doctor ended the conference.',
+  CANCELLED: 'The patient cancelled the connection.',
   INTERNAL: 'An internal error ended the session.',
 } as const;
 
