@@ -99,12 +99,39 @@ export function AuditLog({ role }: { role: Role }) {
     });
   }, [api, isDoctor, runVerify]);
 
+  // Follow-up work once a burst of changes has settled: the doctor's chain badge is checked again
+  // (else it keeps saying "verified: 0 rows" above rows that arrived later), and the patient's log,
+  // which has no event of its own, is reloaded when its session changes or a message arrives.
+  const settleTimer = useRef<number | null>(null);
+  useEffect(
+    () => () => {
+      if (settleTimer.current !== null) window.clearTimeout(settleTimer.current);
+    },
+    [],
+  );
+  const afterChanges = (work: () => void): void => {
+    if (settleTimer.current !== null) window.clearTimeout(settleTimer.current);
+    settleTimer.current = window.setTimeout(() => {
+      settleTimer.current = null;
+      work();
+    }, 500);
+  };
+
   useEvent('doctor.audit', (entry) => {
     if (!isDoctor) return;
     rememberKinds([entry]);
+    afterChanges(() => void checkChain());
     if (!matches(entry, query)) return;
     setEntries((rows) => (rows && !rows.some((r) => r.seq === entry.seq) ? [entry, ...rows].slice(0, LIMIT) : rows));
   });
+
+  const reloadPatientLog = (): void => {
+    if (isDoctor) return;
+    const latest = query;
+    afterChanges(() => void refresh(latest));
+  };
+  useEvent('patient.changed', reloadPatientLog);
+  useEvent('patient.message', reloadPatientLog);
 
   const exportCsv = async () => {
     setExported(null);

@@ -1,0 +1,173 @@
+/**
+ * The whole conference through the UI: a doctor and two patients, each a separate browser-mode
+ * process (its own data directory, its own engine, real TCP between them), each driven in its own
+ * browser context. Writes the screenshots in docs/screenshots/.
+ */
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import { freePort } from './support/free-port.js';
+import { SCREENSHOT_DIR } from './support/paths.js';
+import {
+  auditExpectKinds,
+  chooseRole,
+  collectErrors,
+  doctorBlock,
+  doctorBroadcast,
+  doctorExpectAdmitted,
+  doctorExpectBlocked,
+  doctorStartListening,
+  doctorVerifyChain,
+  expectCountdownRunning,
+  expectRoleApp,
+  expectRoleChooser,
+  messageFeed,
+  openTab,
+  patientConnect,
+  patientExpectAdmitted,
+  patientExpectBlocked,
+  patientsPanel,
+  perfCalls,
+} from './support/ui.js';
+
+/** A screenshot for docs/screenshots, without a hover highlight left on the last control clicked. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1, (page.viewportSize()?.height ?? 600) - 1);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
+}
+
+test('a doctor and two patients in three processes: admit, broadcast, block, audit, performance', async ({ apps }) => {
+  // Three processes in parallel; the doctor has its role from the command line, the patients choose in the UI.
+  const [doctorApp, aliceApp, bobApp] = await Promise.all([
+    apps.start({ label: 'doctor', role: 'doctor' }),
+    apps.start({ label: 'alice' }),
+    apps.start({ label: 'bob' }),
+  ]);
+  expect(new Set([doctorApp.pid, aliceApp.pid, bobApp.pid]).size).toBe(3);
+  expect(new Set([doctorApp.port, aliceApp.port, bobApp.port]).size).toBe(3);
+
+  const [doctor, alice, bob] = await Promise.all([apps.open(doctorApp), apps.open(aliceApp), apps.open(bobApp)]);
+  const errors = [doctor, alice, bob].map(collectErrors);
+  const conferencePort = await freePort();
+  const alicePeer = { host: '127.0.0.1', port: conferencePort, patientId: 'alice' };
+  const bobPeer = { host: '127.0.0.1', port: conferencePort, patientId: 'bob' };
+
+  await test.step('roles: the doctor starts as doctor, the patients choose in the role chooser', async () => {
+    await expectRoleApp(doctor, 'doctor');
+    // The token leaves the address bar once the page has it.
+    expect(new URL(doctor.url()).searchParams.has('token')).toBe(false);
+    await expectRoleChooser(alice);
+    await expectRoleChooser(bob);
+    await shot(alice, 'role-chooser.png');
+    await chooseRole(alice, 'patient');
+    await chooseRole(bob, 'patient');
+  });
+
+  await test.step('the doctor listens on a free port', async () => {
+    await doctorStartListening(doctor, conferencePort);
+    await expect(patientsPanel(doctor)).toContainText('No patient is connected yet.');
+  });
+
+  await test.step('both patients connect; every handshake step completes; the doctor shows both admitted', async () => {
+    await patientConnect(alice, alicePeer);
+    await patientConnect(bob, bobPeer);
+    await patientExpectAdmitted(alice, alicePeer);
+    await patientExpectAdmitted(bob, bobPeer);
+    await doctorExpectAdmitted(doctor, ['alice', 'bob']);
+    // The safety numbers match across processes: what the doctor reads aloud is what alice pinned,
+    // and the key alice shows as hers is the one the doctor's table lists for her.
+    await expect(alice.getByText('First contact: pinned now')).toBeVisible();
+    const doctorOwn = doctor.getByRole('region', { name: 'Conference' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
+    const aliceKeys = alice.getByRole('region', { name: 'Fingerprints' }).getByRole('code');
+    await expect(aliceKeys).toHaveCount(2);
+    const doctorFingerprint = (await doctorOwn.textContent()) ?? '';
+    expect(doctorFingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+    await expect(aliceKeys.nth(0)).toHaveText(doctorFingerprint);
+    const aliceRow = patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' });
+    await expect(aliceRow.getByRole('code')).toHaveText((await aliceKeys.nth(1).textContent()) ?? '');
+  });
+
+  const message = 'Good morning. Please take your 5 mg dose at 09:00 and note your blood pressure before lunch.';
+  await test.step('the doctor broadcasts; both patients read it decrypted; "Delivered to 2 of 2"', async () => {
+    await doctorBroadcast(doctor, message, { delivered: 2, of: 2 });
+    await expect(messageFeed(alice)).toContainText(message);
+    await expect(messageFeed(bob)).toContainText(message);
+    await expect(patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' })).toContainText('#1');
+    await shot(alice, 'patient-admitted.png');
+  });
+
+  await test.step('the doctor blocks bob for 2 minutes: bob sees the banner and a live countdown', async () => {
+    await doctorBlock(doctor, 'bob', 2);
+    const timer = await patientExpectBlocked(bob);
+    await expectCountdownRunning(timer, 2100, 120);
+    // The doctor's block list: bob, with Unblock and a countdown under 2 minutes.
+    const before = await doctorExpectBlocked(doctor, 'bob', 120);
+    await expect.poll(async () => doctorExpectBlocked(doctor, 'bob', 120), { timeout: 5000 }).toBeLessThan(before);
+    await doctorExpectAdmitted(doctor, ['alice']);
+    await expect(messageFeed(alice)).toContainText(message);
+    await shot(bob, 'patient-blocked.png');
+    await shot(doctor, 'doctor-conference.png');
+  });
+
+  await test.step('the doctor audit log has the conference and its hash chain verifies', async () => {
+    await openTab(doctor, 'Audit log');
+    await auditExpectKinds(doctor, ['listen', 'join', 'admitted', 'broadcast', 'blocked']);
+    const panel = doctor.getByRole('tabpanel', { name: 'Audit log' });
+    // Without pressing anything, the chain badge covers the rows that arrived while the tab was hidden.
+    const counts = async (): Promise<[number, number]> => {
+      const badge = /Chain verified: (\d+) rows/.exec((await panel.getByRole('status').first().textContent()) ?? '');
+      const caption = /^(\d+) entries/.exec((await panel.getByRole('table').locator('caption').textContent()) ?? '');
+      return [Number(badge?.[1] ?? -1), Number(caption?.[1] ?? -2)];
+    };
+    await expect
+      .poll(async () => {
+        const [badge, caption] = await counts();
+        return badge === caption && badge >= 8;
+      })
+      .toBe(true);
+    // Filtering by kind narrows to bob's block.
+    await panel.getByRole('combobox', { name: 'Kind' }).selectOption('blocked');
+    await expect(panel.getByRole('table').getByRole('row')).toHaveCount(2);
+    await expect(panel.getByRole('table')).toContainText('bob');
+    await panel.getByRole('combobox', { name: 'Kind' }).selectOption('');
+    await panel.getByRole('textbox', { name: 'Patient' }).fill('alice');
+    await expect(panel.getByRole('table').getByRole('cell', { name: 'bob', exact: true })).toHaveCount(0);
+    await expect(panel.getByRole('table').getByRole('cell', { name: 'alice', exact: true }).first()).toBeVisible();
+    await panel.getByRole('textbox', { name: 'Patient' }).fill('');
+    const rows = await doctorVerifyChain(doctor);
+    expect(rows).toBeGreaterThanOrEqual(8);
+    // The badge speaks for every row shown: "Chain verified: N rows" above "N entries".
+    await expect(panel.getByRole('table')).toHaveAccessibleName(`${rows} entries, newest first`);
+    await shot(doctor, 'doctor-audit.png');
+  });
+
+  await test.step("each patient's own audit log has its session, without pressing Refresh", async () => {
+    await openTab(alice, 'Audit log');
+    await auditExpectKinds(alice, ['connect', 'doctor-pinned', 'admitted', 'message']);
+    await openTab(bob, 'Audit log');
+    await auditExpectKinds(bob, ['connect', 'admitted', 'message', 'blocked']);
+    await openTab(bob, 'Conference');
+  });
+
+  await test.step('performance: the doctor measured signature verifications; each patient its own table', async () => {
+    await openTab(doctor, 'Performance');
+    await expect.poll(() => perfCalls(doctor, 'Signature Verification')).toBeGreaterThan(0);
+    await expect.poll(() => perfCalls(doctor, 'AES Encryption')).toBeGreaterThan(0);
+    await doctor.getByRole('button', { name: 'Refresh history' }).click();
+    await expect(doctor.getByRole('img', { name: /time per session/ })).toBeVisible();
+    await shot(doctor, 'doctor-performance.png');
+
+    await openTab(alice, 'Performance');
+    await expect.poll(() => perfCalls(alice, 'Signature Verification')).toBeGreaterThan(0);
+    await expect.poll(() => perfCalls(alice, 'AES Decryption')).toBeGreaterThan(0);
+  });
+
+  await test.step('the patient UI at 800x600', async () => {
+    await openTab(alice, 'Conference');
+    await alice.setViewportSize({ width: 800, height: 600 });
+    await expect(messageFeed(alice)).toContainText(message);
+    await shot(alice, 'patient-800x600.png');
+  });
+
+  expect(errors.flat()).toEqual([]);
+});
