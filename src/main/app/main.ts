@@ -101,7 +101,7 @@ async function start(): Promise<void> {
       dataDir,
       shell: 'electron',
       role: args.role,
-      keyVault: createSafeStorageVault(safeStorage, dataDir, log),
+      keyVaultFor: (roleDir) => createSafeStorageVault(safeStorage, roleDir, log),
       version: app.getVersion(),
       log,
     });

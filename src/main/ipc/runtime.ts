@@ -6,6 +6,7 @@
  * The engine's service modules are imported lazily, on the first chooseRole, so an instance only
  * loads the side it runs and this module stays importable before a role exists.
  */
+import { join } from 'node:path';
 import type { AppInfo, Role } from '../../shared/contract.js';
 import { defaultBackendSelection } from '../crypto/engine.js';
 import type { DoctorServiceOptions } from '../doctor/service.js';
@@ -34,11 +35,13 @@ export const ENGINE_FACTORIES: ServiceFactories = {
 };
 
 export interface AppRuntimeOptions {
+  /** The app's data folder; each role keeps its data in its own subfolder (doctor/, patient/). */
   dataDir: string;
   shell: Shell;
   /** Chosen at start (CLI flag); otherwise the UI chooses through app.chooseRole. */
   role?: Role | undefined;
-  keyVault?: KeyVault | undefined;
+  /** The key vault for a role's folder (Electron's safeStorage); default: the 0600 key file. */
+  keyVaultFor?: ((roleDir: string) => KeyVault | undefined) | undefined;
   version?: string | undefined;
   log?: ((line: string) => void) | undefined;
   factories?: ServiceFactories | undefined;
@@ -51,7 +54,7 @@ export class AppRuntime {
   readonly shell: Shell;
   readonly log: (line: string) => void;
   private readonly version: string;
-  private readonly keyVault: KeyVault | undefined;
+  private readonly keyVaultFor: (roleDir: string) => KeyVault | undefined;
   private readonly factories: ServiceFactories;
   private readonly listeners = new Set<ServiceListener>();
   private chosenRole: Role | null = null;
@@ -64,7 +67,7 @@ export class AppRuntime {
     this.dataDir = options.dataDir;
     this.shell = options.shell;
     this.version = options.version ?? readAppVersion();
-    this.keyVault = options.keyVault;
+    this.keyVaultFor = options.keyVaultFor ?? (() => undefined);
     this.factories = options.factories ?? ENGINE_FACTORIES;
     this.log = options.log ?? ((line) => console.error(line));
   }
@@ -89,7 +92,7 @@ export class AppRuntime {
       role: this.chosenRole,
       version: this.version,
       shell: this.shell,
-      dataDir: this.dataDir,
+      dataDir: this.chosenRole ? this.roleDir(this.chosenRole) : this.dataDir,
       modexpBackend: defaultBackendSelection().backend.name,
     };
   }
@@ -119,8 +122,18 @@ export class AppRuntime {
     return this.info();
   }
 
+  /**
+   * A role's own folder. Identity keys, pins and logs of a doctor and of a patient must never mix,
+   * even when one person runs both roles on one machine at different times.
+   */
+  roleDir(role: Role): string {
+    return join(this.dataDir, role);
+  }
+
   private async startService(role: Role): Promise<void> {
-    const options = { dataDir: this.dataDir, keyVault: this.keyVault, log: this.log };
+    const dataDir = this.roleDir(role);
+    const keyVault = this.keyVaultFor(dataDir);
+    const options = { dataDir, log: this.log, ...(keyVault ? { keyVault } : {}) };
     const active: ActiveService =
       role === 'doctor'
         ? { role, service: await this.factories.createDoctorService(options) }

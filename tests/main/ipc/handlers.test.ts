@@ -252,8 +252,8 @@ describe('handleInvoke', () => {
   it('a failed service start leaves the role unchosen, so the user can retry', async () => {
     const dataDir = scratch.dir('handlers');
     // The data folder holds a medchat.db that is not a database: the real store refuses it.
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, DB_FILE_NAME), 'these are not the SQLite bytes you are looking for');
+    mkdirSync(join(dataDir, 'patient'), { recursive: true });
+    writeFileSync(join(dataDir, 'patient', DB_FILE_NAME), 'these are not the SQLite bytes you are looking for');
     const factories = engineFactories();
     const rt = scratch.track(new AppRuntime({ dataDir, shell: 'browser', log: () => {}, factories }));
     expect(await handleInvoke(rt, 'app.chooseRole', { role: 'patient' })).toMatchObject({
@@ -263,7 +263,7 @@ describe('handleInvoke', () => {
     expect(rt.role).toBeNull();
     expect(factories.created).toEqual([]);
     // The user moves the stray file aside and tries again.
-    renameSync(join(dataDir, DB_FILE_NAME), join(dataDir, 'stray.bin'));
+    renameSync(join(dataDir, 'patient', DB_FILE_NAME), join(dataDir, 'patient', 'stray.bin'));
     expect(await handleInvoke(rt, 'app.chooseRole', { role: 'patient' })).toMatchObject({ ok: true, value: { role: 'patient' } });
     expect(factories.created).toEqual(['patient']);
     expect(await handleInvoke(rt, 'patient.status', undefined)).toMatchObject({ ok: true, value: { state: 'idle' } });
