@@ -2,7 +2,7 @@
  * Renderer process. The Performance tab for either role: this run's cumulative table (live, from
  * the perf events) and the history of past sessions.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PerfSession, Role } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
 import { useAction, useApi, useEvent } from './ApiContext.js';
@@ -25,12 +25,27 @@ export function PerfPanel({ role }: { role: Role }) {
   const { run: runLive } = live;
   const { run: runHistory } = history;
 
-  useEvent(channels.perf, (payload) => setRows(payload));
-
   const loadHistory = useCallback(async () => {
     const result = await runHistory(() => api.invoke(channels.history, undefined));
     if (result) setSessions(result.value);
   }, [api, channels.history, runHistory]);
+
+  // The running session is part of the history: refresh it a little after new figures arrive
+  // (at most every 2 s), so the chart follows without a click.
+  const historyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (historyTimer.current) clearTimeout(historyTimer.current);
+    },
+    [],
+  );
+  useEvent(channels.perf, (payload) => {
+    setRows(payload);
+    historyTimer.current ??= setTimeout(() => {
+      historyTimer.current = null;
+      void loadHistory();
+    }, 2000);
+  });
 
   useEffect(() => {
     let cancelled = false;
