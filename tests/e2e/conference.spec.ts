@@ -1,7 +1,7 @@
 /**
  * The whole conference through the UI: a doctor and two patients, each a separate browser-mode
  * process (its own data directory, its own engine, real TCP between them), each driven in its own
- * browser context. Writes the screenshots in docs/screenshots/.
+ * browser context. Writes screenshots of each role (see SCREENSHOT_DIR in support/paths.ts).
  */
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -30,7 +30,7 @@ import {
   perfCalls,
 } from './support/ui.js';
 
-/** A screenshot for docs/screenshots, without a hover highlight left on the last control clicked. */
+/** A screenshot for the README, without a hover highlight left on the last control clicked. */
 async function shot(page: Page, name: string): Promise<void> {
   await page.mouse.move(1, (page.viewportSize()?.height ?? 600) - 1);
   await page.screenshot({ path: join(SCREENSHOT_DIR, name) });

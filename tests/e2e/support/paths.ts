@@ -12,4 +12,11 @@ export const CLI_ENTRY = join(REPO_ROOT, 'out', 'node', 'src', 'main', 'cli', 'i
 export const RENDERER_INDEX = join(REPO_ROOT, 'out', 'renderer', 'index.html');
 /** The desktop app's main process, built by `npm run build:electron`. */
 export const ELECTRON_MAIN = join(REPO_ROOT, 'out', 'main', 'index.js');
-export const SCREENSHOT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * Where the conference test writes its screenshots: test-results/screenshots, so a test run
+ * leaves the checkout clean. `MEDCHAT_SCREENSHOT_DIR=docs/screenshots npx playwright test`
+ * refreshes the README's pictures.
+ */
+export const SCREENSHOT_DIR = process.env['MEDCHAT_SCREENSHOT_DIR']
+  ? join(REPO_ROOT, process.env['MEDCHAT_SCREENSHOT_DIR'])
+  : join(REPO_ROOT, 'test-results', 'screenshots');
