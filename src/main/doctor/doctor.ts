@@ -172,7 +172,7 @@ export class Doctor implements DoctorContext {
   private admit(session: PatientSession, why: string): void {
     const patientId = session.patientId!;
     const fingerprint = session.fingerprint!;
-    const publicKey = JSON.stringify({ p: session.group!.p.toString(16), g: session.group!.g.toString(16), fingerprint });
+    const publicKey = JSON.stringify({ p: session.group!.p.toString(16), g: session.group!.g.toString(16), y: session.patientY!.toString(16) });
     const accepted = this.acceptedKeys.get(patientId) === fingerprint;
     if (accepted) {
       this.store.pins.replace(patientId, fingerprint, publicKey);

@@ -69,6 +69,11 @@ export class PatientSession {
     return this.socket.address;
   }
 
+  /** The patient's public key as presented in its hello (null before it). */
+  get patientY(): bigint | null {
+    return this.patientKey?.y ?? null;
+  }
+
   /** Re-read after every await: the connection may have closed meanwhile. */
   isClosed(): boolean {
     return this.stage === 'closed';

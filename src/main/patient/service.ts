@@ -158,7 +158,7 @@ class PatientService implements PatientServiceApi {
         const fingerprint = keyFingerprint(hash, group.p, group.g, y);
         const pin = this.store.pins.get(peerIdOf(doctorId));
         if (pin && pin.keyFingerprint !== fingerprint) {
-          this.offeredDoctorKey = { peerId: peerIdOf(doctorId), fingerprint, publicKey: JSON.stringify({ y: y.toString(16) }) };
+          this.offeredDoctorKey = { peerId: peerIdOf(doctorId), fingerprint, publicKey: JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16) }) };
           this.record('doctor-key-changed', `doctor presented ${fingerprint}; pinned ${pin.keyFingerprint}; refused`);
           this.update({ doctorFingerprint: fingerprint, pinState: 'changed' });
           return 'changed';
@@ -170,7 +170,7 @@ class PatientService implements PatientServiceApi {
         const fingerprint = keyFingerprint(hash, group.p, group.g, y);
         const peerId = peerIdOf(doctorId);
         if (!this.store.pins.get(peerId)) {
-          this.store.pins.pin(peerId, fingerprint, JSON.stringify({ y: y.toString(16) }));
+          this.store.pins.pin(peerId, fingerprint, JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16) }));
           this.record('doctor-pinned', `first contact: pinned doctor key ${fingerprint}`);
         } else {
           this.store.pins.touch(peerId);
