@@ -13,6 +13,7 @@ import { RawClient, engine, exit, handshake, newKeyPair, openBroadcast } from '.
 import { join as joinConference } from './support/join.js';
 import { eventually, removeDir, startDoctor, type TestDoctor } from './support/doctor.js';
 import type { BroadcastReceipt } from '../../src/shared/contract.js';
+import { FRESH_P_3_MOD_8, FRESH_P_7_MOD_8 } from '../fixtures/safe-primes.js';
 
 const utf8 = new TextEncoder();
 let doctor: TestDoctor | null = null;
@@ -256,5 +257,37 @@ describe('departed patients', () => {
     for (const keys of alice.keysByEpoch.values()) expect(() => openBroadcast(keys, b)).toThrow(/MAC|authentication/);
     expect(alice.keysByEpoch.has(b.epoch)).toBe(false);
     void engine;
+  });
+});
+
+describe('bounded unauthenticated work (made-up groups, floods)', () => {
+  it('serves a custom group, keeps keys for at most the configured number, and refuses more', async () => {
+    doctor = await startDoctor({ config: { maxCustomGroups: 1 } });
+    const first = makeGroup(FRESH_P_7_MOD_8, 2n);
+    const second = makeGroup(FRESH_P_3_MOD_8, 4n);
+    const ok = await joinConference(doctor.port, { patientId: 'gen1', keyPair: newKeyPair(first) });
+    expect(ok.keysByEpoch.size).toBe(1);
+    const c = await RawClient.open(doctor.port);
+    c.send({ op: 5, v: 1, patientId: 'gen2', p: second.p, g: second.g, y: newKeyPair(second).y });
+    await c.waitClosed();
+    expect(c.received[0]).toMatchObject({ op: 60, code: 'TOO_MANY_GROUPS' });
+    // The standard groups are always served.
+    const std = await joinConference(doctor.port, { patientId: 'std' });
+    expect(std.keysByEpoch.size).toBe(1);
+    expect(doctor.service.snapshot().status.fingerprints.map((f) => f.group).sort()).toEqual(['custom', 'ffdhe2048']);
+  });
+
+  it('limits the handshakes an address may start per minute', async () => {
+    doctor = await startDoctor({ config: { handshakesPerMinute: 3 } });
+    const codes: (number | string)[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await RawClient.open(doctor.port);
+      c.send({ op: 5, v: 1, patientId: `flood${i}`, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+      const reply = await c.waitFor((m) => m.op === 5 || m.op === 60);
+      codes.push(reply.op === 60 ? (reply as { code: string }).code : reply.op);
+      c.close();
+    }
+    expect(codes).toEqual([5, 5, 5, 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(doctor.audit.filter((e) => e.kind === 'refused' && /rate limited/.test(e.detail))).toHaveLength(2);
   });
 });

@@ -9,34 +9,9 @@ import { FFDHE2048, FFDHE3072, FFDHE4096 } from '../../../src/main/crypto/groups
 import { BACKENDS } from '../../../src/main/crypto/modexp/select.js';
 import { isProbablePrime } from '../../../src/main/crypto/primality.js';
 import { referenceModPow } from './helpers.js';
+import { FRESH_P_3_MOD_8, FRESH_P_7_MOD_8 } from '../../fixtures/safe-primes.js';
 
 const backend = BACKENDS.native;
-
-// Two fresh 2048-bit safe primes, made for this test by OpenSSL
-// (crypto.generatePrime(2048, { safe: true })): one with p = 7 mod 8 (generator 2) and one with
-// p = 3 mod 8 (generator 4). Neither is a standard group, so validateGroup runs every check on them.
-const FRESH_P_7_MOD_8 = BigInt(
-  '0x' +
-    'f7f552dab76696845eb82214dc8cf7e1e2072642375e89d931ee6bcb730b1042' +
-    '6f0bc4c7487daeb59582273604959f13cf74b755eb45ff68d1ac86e03ddf2d4f' +
-    '5afd84b22a6898a0340710abe903ecb77577c8d9206c334573e010c320712250' +
-    'b743b9ae6976cf107e1e40be2c9d073fd1c4c376a11dfc7e0eb28c39530d4268' +
-    '9bb963a446806dacbcf863143f321722be1785533415f0f76b56a4048a944da9' +
-    '5104bc362dfd6e224304b8a2e4f8b01ff7cc16b2c1c4135a15cd657e24479b72' +
-    '678338e3596cd2deba56300078bca9e7796176002fbd19917d88a3af9f70da41' +
-    '1f4404f93aaa90ed8b2f622b6d4f55b4a0159f027f2ffa1a95ed64ecad73ee1f',
-);
-const FRESH_P_3_MOD_8 = BigInt(
-  '0x' +
-    'd80fac9da04be71537202e20a19aab9eda37fd4c0b7783eb0cc8c0601f67cc24' +
-    '56d962ec02c13ecab2c4d85f91c74bf5344494138370c60a02062504ec9a5d6d' +
-    '97429dd45659002b87ade530b2dd6f36cf424faba0790f5dbec520343dbb9cf0' +
-    '9d4cc9cb782a66f09e34f21513f7d8f7aefc304d62418a9b33ead863ce5b736f' +
-    '6b95d0d4018114dbbecb4b08c2fd7bec65348a5be835db0ddb9b5bc1f9eace57' +
-    '10a98ba1679cefe53d6881f3a134d0fa3699dda68f773a2ac75728589f723369' +
-    'bb5af0299e440fcf2ecffc34646f77551b08ec83a06c763b3b1a51c458c5f39b' +
-    '1439e523e43ae0bd8ef50fcf8db3117fd0939b50442f81be8dba5a26e5b668fb',
-);
 
 const prime = (bits: number): Promise<bigint> =>
   new Promise((resolve, reject) => generatePrime(bits, { bigint: true }, (err, p) => (err ? reject(err) : resolve(p))));
