@@ -103,7 +103,9 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       return;
     }
     files.serve(req, res, headers).catch((error: unknown) => {
-      log(`browser mode: serving ${req.url ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The path only: the query string of the first request carries the launch token.
+      const path = (req.url ?? '').split('?')[0]!.slice(0, 200);
+      log(`browser mode: serving ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500, headers);
       res.end();
     });
