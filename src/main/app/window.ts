@@ -16,7 +16,7 @@ export function createMainWindow(paths: WindowPaths, devServer: URL | null): Bro
   const win = new BrowserWindow({
     width: 1200,
     height: 820,
-    minWidth: 880,
+    minWidth: 800,
     minHeight: 600,
     show: false,
     title: 'MedChatSecure',
