@@ -99,6 +99,22 @@ describe('attack 3: an outsider blocks or drops a connected patient with a join 
     await broadcastAndCheck(doctor, 'still here', [alice]);
   });
 
+  it('a wrong session-key verifier is refused and never blocks a pinned id', async () => {
+    doctor = await startDoctor();
+    const alice = await joinConference(doctor.port, { patientId: 'alice' });
+    // Alice's own key (a cloned device with a broken session) still cannot get alice blocked.
+    const attempt = await handshake(doctor.port, { patientId: 'alice', keyPair: alice.keyPair, badVerifier: true });
+    await attempt.client.waitClosed();
+    expect(attempt.client.received.find((m) => m.op === 60)).toMatchObject({ code: 'BAD_VERIFIER' });
+    expect(doctor.service.snapshot().blocks).toEqual([]);
+    expect(alice.client.closed).toBe(false);
+    // For an id nobody has pinned, the seed's rule applies: blocked.
+    const stranger = await handshake(doctor.port, { patientId: 'newbie', badVerifier: true });
+    await stranger.client.waitClosed();
+    expect(stranger.client.received.find((m) => m.op === 80)).toBeDefined();
+    expect(doctor.service.snapshot().blocks.map((b) => b.id)).toEqual(['newbie']);
+  });
+
   it('the same failures do block an id nobody has pinned yet (the seed rule)', async () => {
     doctor = await startDoctor();
     await expect(

@@ -135,6 +135,8 @@ export interface HandshakeOptions {
   tamper10?: (m: PatientMessageOf<10>) => PatientMessageOf<10>;
   /** Sends this opcode 10 instead of a fresh one (replays). */
   replay10?: PatientMessageOf<10>;
+  /** Sends a verifier computed from a wrong session key. */
+  badVerifier?: boolean;
 }
 
 export function newKeyPair(group: Group = FFDHE2048): KeyPair {
@@ -168,7 +170,8 @@ export async function handshake(port: number, options: HandshakeOptions): Promis
   if (back !== sk) throw new Error('doctor returned another SK');
   const sessionKey = deriveSessionKey(hash, ctx, sk, fresh, { ts: token.ts, rn: token.rn });
   const ts = now();
-  client.send({ op: 20, ts, skv: hex(sessionVerifier(hash, sessionKey, ts)) });
+  const proofKey = options.badVerifier ? hash(sessionKey) : sessionKey;
+  client.send({ op: 20, ts, skv: hex(sessionVerifier(hash, proofKey, ts)) });
   return {
     client,
     keyPair,
