@@ -7,7 +7,7 @@
  * broadcast it receives.
  */
 import { randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
-import { broadcastAad, groupKeyAad } from '../protocol/index.js';
+import { broadcastAad, deriveBroadcastKeys, groupKeyAad } from '../protocol/index.js';
 import type { BroadcastReceipt } from '../../shared/contract.js';
 import type { PatientSession } from './session.js';
 
@@ -37,7 +37,7 @@ export class Conference {
     }
     this.crypto.metrics.record('Group Key Distribution', performance.now() - start);
     this.wipeBroadcastKeys();
-    this.broadcastKeys = this.crypto.engine.deriveSealKeys(groupKey, 'op40 broadcast');
+    this.broadcastKeys = deriveBroadcastKeys(this.crypto.engine, groupKey);
     groupKey.fill(0);
     return this.epoch;
   }

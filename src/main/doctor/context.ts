@@ -18,7 +18,7 @@ export interface DoctorContext {
   /** Rate limit and block list; a message to end with, or null to go on. */
   screenHello(session: PatientSession, patientId: string): DoctorMessage | null;
   /** Trust-on-first-use pin check; a message to end with, or null to go on. */
-  checkPin(session: PatientSession, patientId: string, fingerprint: string, group: Group, y: bigint): DoctorMessage | null;
+  checkPin(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null;
   joined(session: PatientSession): void;
   /** A failed handshake check: the outsider rule decides between block and refusal. */
   handshakeFailure(session: PatientSession, failure: HandshakeFailure): DoctorMessage;

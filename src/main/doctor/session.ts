@@ -10,6 +10,7 @@ import {
   ProtocolError,
   decodeFromPatient,
   deriveSessionKey,
+  deriveSessionSubkeys,
   disconnectMessage,
   encodeDoctorMessage,
   exitInput,
@@ -174,7 +175,7 @@ export class PatientSession {
     this.group = group;
     this.patientKey = { group, y: m.y };
     this.fingerprint = this.ctx.fingerprint(group, m.y);
-    const keyRefusal = this.ctx.checkPin(this, m.patientId, this.fingerprint, group, m.y);
+    const keyRefusal = this.ctx.checkPin(this, m.patientId, this.fingerprint);
     if (keyRefusal) return void (await this.close(keyRefusal));
     let doctorKey: KeyPair;
     try {
@@ -238,10 +239,10 @@ export class PatientSession {
     if (!this.isFresh(m.ts)) return void this.handshakeFailed('STALE_TIMESTAMP');
     const expected = sessionVerifier((d) => this.ctx.crypto.engine.hash(d), this.sessionKey!, m.ts);
     if (!constantTimeEqual(expected, Buffer.from(m.skv, 'hex'))) return void this.handshakeFailed('BAD_VERIFIER');
-    const engine = this.ctx.crypto.engine;
-    this.groupKeyWrap = engine.deriveSealKeys(this.sessionKey!, 'op30 group key');
-    this.ackKey = engine.hkdf(this.sessionKey!, undefined, new TextEncoder().encode('medchat op50 ack'), 32);
-    this.exitKey = engine.hkdf(this.sessionKey!, undefined, new TextEncoder().encode('medchat op90 exit'), 32);
+    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey } = deriveSessionSubkeys(
+      this.ctx.crypto.engine,
+      this.sessionKey!,
+    ));
     this.clearTimer();
     this.ctx.proven(this);
   }

@@ -22,7 +22,9 @@ import {
   ackInput,
   broadcastAad,
   decodeFromDoctor,
+  deriveBroadcastKeys,
   deriveSessionKey,
+  deriveSessionSubkeys,
   describeDisconnect,
   disconnectMessage,
   encodePatientMessage,
@@ -199,10 +201,10 @@ export class PatientSession {
     const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
     this.sessionKey = deriveSessionKey(hash, ctx, this.sk, this.mine!, { ts: m.ts, rn: m.rn });
     this.sk = 0n;
-    const engine = this.crypto.engine;
-    this.groupKeyWrap = engine.deriveSealKeys(this.sessionKey, 'op30 group key');
-    this.ackKey = engine.hkdf(this.sessionKey, undefined, new TextEncoder().encode('medchat op50 ack'), 32);
-    this.exitKey = engine.hkdf(this.sessionKey, undefined, new TextEncoder().encode('medchat op90 exit'), 32);
+    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey } = deriveSessionSubkeys(
+      this.crypto.engine,
+      this.sessionKey,
+    ));
     const ts = this.now();
     this.stage = 'verifier-sent';
     this.send({ op: 20, ts, skv: hex(sessionVerifier(hash, this.sessionKey, ts)) });
@@ -221,7 +223,7 @@ export class PatientSession {
     if (groupKey.length !== 32) throw new ProtocolError('BAD_MESSAGE', 'group key has the wrong length');
     this.broadcastKeys?.encKey.fill(0);
     this.broadcastKeys?.macKey.fill(0);
-    this.broadcastKeys = this.crypto.engine.deriveSealKeys(groupKey, 'op40 broadcast');
+    this.broadcastKeys = deriveBroadcastKeys(this.crypto.engine, groupKey);
     groupKey.fill(0);
     this.epoch = m.epoch;
     if (this.stage !== 'admitted') {

@@ -4,7 +4,7 @@
  * binds both ids, the group and both public keys, so a signature or hash made for one message,
  * session or peer is useless for any other.
  */
-import { bigIntToBytes, byteLength, encodeFields, type Field } from '../crypto/index.js';
+import { bigIntToBytes, byteLength, encodeFields, type Field, type SealKeys } from '../crypto/index.js';
 
 export type Hash = (data: Uint8Array) => Uint8Array;
 
@@ -65,6 +65,37 @@ export function deriveSessionKey(hash: Hash, ctx: HandshakeContext, sk: bigint, 
 /** The patient's proof of the session key: SKV = H(session key, fresh ts). */
 export function sessionVerifier(hash: Hash, sessionKey: Uint8Array, ts: number): Uint8Array {
   return hash(encodeFields(['medchat/session-verifier/v1', sessionKey, ts]));
+}
+
+/** What deriving keys takes: the engine's timed HKDF and seal-key derivation (CryptoEngine). */
+export interface KeyDeriver {
+  deriveSealKeys(secret: Uint8Array, context: string): SealKeys;
+  hkdf(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;
+}
+
+export interface SessionSubkeys {
+  /** Wraps the group key in opcode 30. */
+  groupKeyWrap: SealKeys;
+  /** Authenticates delivery acknowledgements (opcode 50). */
+  ackKey: Uint8Array;
+  /** Authenticates the exit notice (opcode 90). */
+  exitKey: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** The keys both sides derive (HKDF-SHA-256) from the session key once it is proven. */
+export function deriveSessionSubkeys(kdf: KeyDeriver, sessionKey: Uint8Array): SessionSubkeys {
+  return {
+    groupKeyWrap: kdf.deriveSealKeys(sessionKey, 'op30 group key'),
+    ackKey: kdf.hkdf(sessionKey, undefined, utf8.encode('medchat op50 ack'), 32),
+    exitKey: kdf.hkdf(sessionKey, undefined, utf8.encode('medchat op90 exit'), 32),
+  };
+}
+
+/** The keys broadcasts (opcode 40) travel under, from one epoch's group key. */
+export function deriveBroadcastKeys(kdf: KeyDeriver, groupKey: Uint8Array): SealKeys {
+  return kdf.deriveSealKeys(groupKey, 'op40 broadcast');
 }
 
 export function groupKeyAad(patientId: string, epoch: number): Uint8Array {

@@ -18,7 +18,9 @@ import {
   FrameDecoder,
   broadcastAad,
   decodeFromDoctor,
+  deriveBroadcastKeys,
   deriveSessionKey,
+  deriveSessionSubkeys,
   encodeFrame,
   encodePatientMessage,
   groupKeyAad,
@@ -178,16 +180,14 @@ export async function handshake(port: number, options: HandshakeOptions): Promis
     doctorY,
     sessionKey,
     op10,
-    groupKeyWrap: engine.deriveSealKeys(sessionKey, 'op30 group key'),
-    ackKey: engine.hkdf(sessionKey, undefined, new TextEncoder().encode('medchat op50 ack'), 32),
-    exitKey: engine.hkdf(sessionKey, undefined, new TextEncoder().encode('medchat op90 exit'), 32),
+    ...deriveSessionSubkeys(engine, sessionKey),
   };
 }
 
 /** The group key of an opcode 30 addressed to this session, as broadcast keys. */
 export function openGroupKey(session: Session, patientId: string, m: Extract<DoctorMessage, { op: 30 }>): SealKeys {
   const gk = engine.open(session.groupKeyWrap, m.box, groupKeyAad(patientId, m.epoch));
-  return engine.deriveSealKeys(gk, 'op40 broadcast');
+  return deriveBroadcastKeys(engine, gk);
 }
 
 export function openBroadcast(keys: SealKeys, m: Extract<DoctorMessage, { op: 40 }>): string {
