@@ -123,6 +123,10 @@ export class SafeStorageKeyVault implements KeyVault {
     this.save();
   }
 
+  remove(groupId: string): void {
+    if (this.blobs.delete(groupId)) this.save();
+  }
+
   private save(): void {
     const file: VaultFile = { version: 1, keys: Object.fromEntries(this.blobs) };
     const tmp = `${this.path}.${process.pid}.tmp`;

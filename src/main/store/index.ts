@@ -17,6 +17,7 @@ export {
 export { auditHash } from './audit-chain.js';
 export { type PerfStore } from './perf.js';
 export { type SettingsStore } from './settings.js';
+export { type NonceStore, type SeenNonce } from './nonces.js';
 export { openFileKeyVault, type KeyVault } from './key-vault.js';
 export { ID_PATTERN } from './validate.js';
 export { migrate } from './db.js';

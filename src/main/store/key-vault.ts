@@ -19,6 +19,8 @@ export interface KeyVault {
   get(groupId: string): bigint | undefined;
   /** Stores x for the group, replacing any earlier key (see own-keys.ts for when callers do). */
   put(groupId: string, x: bigint): void;
+  /** Forgets the group's key (an evicted custom-group key); nothing when there is none. */
+  remove(groupId: string): void;
 }
 
 export const KEY_FILE_VERSION = 1;
@@ -153,6 +155,11 @@ export function openFileKeyVault(path: string): KeyVault {
       if (keys.get(id) === key) return;
       keys.set(id, key);
       writeVault(file, keys);
+    },
+    remove(groupId) {
+      const id = checkId(groupId, 'keyVault.remove: groupId');
+      const keys = readVault(file);
+      if (keys.delete(id)) writeVault(file, keys);
     },
   };
 }

@@ -18,6 +18,8 @@ export interface OwnKey {
   g: bigint;
   y: bigint;
   createdAt: number;
+  /** When a handshake last used this key (createdAt until then). */
+  lastUsedAt?: number;
 }
 
 export interface OwnKeyStore {
@@ -27,6 +29,10 @@ export interface OwnKeyStore {
   /** Oldest first. */
   list(): OwnKey[];
   count(): number;
+  /** Records that a handshake used the key now (for least-recently-used eviction). */
+  touch(groupId: string, at: number): void;
+  /** Forgets the key of a group (its private part must be removed from the vault too). */
+  remove(groupId: string): void;
 }
 
 /** The largest group the app offers is 4096 bits; leave room, refuse absurd sizes. */
@@ -41,6 +47,7 @@ function readOwnKey(value: unknown): OwnKey {
     g: rowBigInt(row, 'g_hex', what),
     y: rowBigInt(row, 'y_hex', what),
     createdAt: rowInteger(row, 'created_at', what),
+    lastUsedAt: rowInteger(row, 'last_used_at', what),
   };
 }
 
@@ -54,14 +61,16 @@ function checkOwnKey(key: OwnKey): OwnKey {
 }
 
 export function createOwnKeyStore(db: Db): OwnKeyStore {
-  const columns = 'group_id, p_hex, g_hex, y_hex, created_at';
+  const columns = 'group_id, p_hex, g_hex, y_hex, created_at, last_used_at';
   const select = db.prepare(`SELECT ${columns} FROM own_keys WHERE group_id = ?`);
   const selectAll = db.prepare(`SELECT ${columns} FROM own_keys ORDER BY created_at, group_id`);
   const upsert = db.prepare(
-    `INSERT INTO own_keys (${columns}) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO own_keys (${columns}) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (group_id) DO UPDATE SET p_hex = excluded.p_hex, g_hex = excluded.g_hex, y_hex = excluded.y_hex,
-       created_at = excluded.created_at`,
+       created_at = excluded.created_at, last_used_at = excluded.last_used_at`,
   );
+  const touchRow = db.prepare('UPDATE own_keys SET last_used_at = max(last_used_at, ?) WHERE group_id = ?');
+  const removeRow = db.prepare('DELETE FROM own_keys WHERE group_id = ?');
   const countRows = db.prepare('SELECT count(*) FROM own_keys').pluck();
 
   return {
@@ -71,7 +80,13 @@ export function createOwnKeyStore(db: Db): OwnKeyStore {
     },
     put(key) {
       const k = checkOwnKey(key);
-      upsert.run(k.groupId, k.p.toString(16), k.g.toString(16), k.y.toString(16), k.createdAt);
+      upsert.run(k.groupId, k.p.toString(16), k.g.toString(16), k.y.toString(16), k.createdAt, k.createdAt);
+    },
+    touch(groupId, at) {
+      touchRow.run(checkTimestamp(at, 'ownKeys.touch: at'), checkId(groupId, 'ownKeys.touch: groupId'));
+    },
+    remove(groupId) {
+      removeRow.run(checkId(groupId, 'ownKeys.remove: groupId'));
     },
     list() {
       return selectAll.all().map(readOwnKey);

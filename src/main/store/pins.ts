@@ -4,7 +4,7 @@
  * stays refused until a person accepts it (replace()). The store never decides trust by itself.
  *
  * Like a known_hosts entry, a pin's peerId may say where and in which group the peer was met
- * ("doctor@clinic.example:7000/<group id>"), so it allows more than a bare protocol id.
+ * ("clinic.example:7000/<group id>": what the patient dialled), so it allows more than a bare protocol id.
  */
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';

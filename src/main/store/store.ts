@@ -9,6 +9,7 @@ import { createAuditLog, type AuditLog } from './audit.js';
 import { createBlockStore, type BlockStore } from './blocks.js';
 import { checkedClock } from './clock.js';
 import { openDatabase } from './db.js';
+import { createNonceStore, type NonceStore } from './nonces.js';
 import { createOwnKeyStore, type OwnKeyStore } from './own-keys.js';
 import { createPerfStore, type PerfStore } from './perf.js';
 import { createPinStore, type PinStore } from './pins.js';
@@ -34,6 +35,7 @@ export interface Store {
   readonly audit: AuditLog;
   readonly perf: PerfStore;
   readonly settings: SettingsStore;
+  readonly nonces: NonceStore;
 }
 
 export const DB_FILE_NAME = 'medchat.db';
@@ -79,5 +81,6 @@ function createStore(path: string, readonly: boolean, create: boolean, options: 
     audit: createAuditLog(db, now),
     perf: createPerfStore(db, now),
     settings: createSettingsStore(db),
+    nonces: createNonceStore(db, now),
   };
 }

@@ -14,7 +14,7 @@ describe('ownKeys', () => {
     store.ownKeys.put({ ...KEY, groupId: 'custom-1', createdAt: T0 + 1 });
     store.close();
     const reopened = track(openStore(dataDir));
-    expect(reopened.ownKeys.get('ffdhe2048')).toEqual(KEY);
+    expect(reopened.ownKeys.get('ffdhe2048')).toEqual({ ...KEY, lastUsedAt: KEY.createdAt });
     expect(reopened.ownKeys.list().map((k) => k.groupId)).toEqual(['ffdhe2048', 'custom-1']);
     expect(reopened.ownKeys.count()).toBe(2);
     expect(reopened.ownKeys.get('ffdhe3072')).toBeUndefined();
@@ -26,7 +26,7 @@ describe('ownKeys', () => {
     store.ownKeys.put({ ...KEY, groupId: 'other' });
     store.ownKeys.put({ ...KEY, y: 7n, createdAt: T0 + 99 });
     expect(store.ownKeys.count()).toBe(2);
-    expect(store.ownKeys.get('ffdhe2048')).toEqual({ ...KEY, y: 7n, createdAt: T0 + 99 });
+    expect(store.ownKeys.get('ffdhe2048')).toEqual({ ...KEY, y: 7n, createdAt: T0 + 99, lastUsedAt: T0 + 99 });
     expect(store.ownKeys.get('other')?.y).toBe(KEY.y);
   });
 
