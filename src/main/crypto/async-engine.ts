@@ -4,6 +4,17 @@
  * patient's handshake computes. Workers run the same CryptoEngine; each reply carries the time
  * the primitive took, recorded here into the caller's PerfMetrics as if it had run inline.
  *
+ * Two lanes share the pool. Everything is the `normal` lane (FIFO) except custom-group
+ * validation, which takes up to seconds and which anyone can request, so it runs in the
+ * `background` lane: a background job starts only when no normal job waits, at most
+ * `maxBackground` run at once, and never on the last idle worker of a pool of two or more, so
+ * a worker always stays free for handshakes. Its queue is short: beyond `maxBackgroundQueue`
+ * validateGroup rejects at once with BusyError. A validation whose `signal` aborts is dropped
+ * from the queue, or, if running, its worker is terminated and replaced (the only way to stop
+ * it). A terminated worker in OpenSSL's native prime test exits only once the current test
+ * ends (the work runs on libuv's thread pool), so until it has exited it still counts against
+ * `maxBackground` ("draining").
+ *
  * `workers: 0` runs the same calls inline (for short-lived CLI commands and tests that want one
  * thread); the cheap primitives (hash, HMAC, AES) always run inline, where they take microseconds.
  */
@@ -26,12 +37,41 @@ export interface AsyncCryptoOptions {
   workers?: number;
   backend?: ModExpBackendName;
   metrics?: PerfMetrics;
+  /** Background jobs (group validations) running at once. Default 1. */
+  maxBackground?: number;
+  /** Background jobs waiting to start; beyond this validateGroup rejects with BusyError. Default 4. */
+  maxBackgroundQueue?: number;
 }
 
-interface Pending {
+export type Lane = 'normal' | 'background';
+
+/** The background lane is full: try again later. */
+export class BusyError extends Error {
+  constructor(message = 'AsyncCrypto: too many background jobs queued') {
+    super(message);
+    this.name = 'BusyError';
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const error = new Error('AsyncCrypto: aborted', { cause: signal.reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+interface Job {
+  request: WorkerRequest;
+  lane: Lane;
+  primitive: Primitive | null;
+  /** Both also stop listening to the job's signal. */
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  primitive: Primitive | null;
+}
+
+function remove<T>(list: T[], item: T): boolean {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
+  return at >= 0;
 }
 
 function plainGroup(group: Group): { p: bigint; g: bigint } {
@@ -42,22 +82,54 @@ export class AsyncCrypto {
   /** Inline engine for the cheap primitives, sharing this instance's metrics. */
   readonly engine: CryptoEngine;
   readonly metrics: PerfMetrics;
+  private readonly inline: boolean;
+  private readonly maxBackground: number;
+  private readonly maxBackgroundQueue: number;
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: { request: WorkerRequest; pending: Pending }[] = [];
-  private readonly inFlight = new Map<Worker, { id: number; pending: Pending }>();
+  private readonly normalQueue: Job[] = [];
+  private readonly backgroundQueue: Job[] = [];
+  private readonly inFlight = new Map<Worker, Job>();
+  /** Terminations of workers whose background job was aborted, until each worker has exited. */
+  private readonly draining = new Set<Promise<void>>();
   private nextId = 1;
   private closed = false;
 
   constructor(options: AsyncCryptoOptions = {}) {
     this.metrics = options.metrics ?? new PerfMetrics();
     this.engine = new CryptoEngine(options.backend ? BACKENDS[options.backend] : undefined, this.metrics);
+    this.maxBackground = options.maxBackground ?? 1;
+    this.maxBackgroundQueue = options.maxBackgroundQueue ?? 4;
+    if (!Number.isInteger(this.maxBackground) || this.maxBackground < 1) throw new RangeError('AsyncCrypto: maxBackground must be an integer >= 1');
+    if (!Number.isInteger(this.maxBackgroundQueue) || this.maxBackgroundQueue < 0) {
+      throw new RangeError('AsyncCrypto: maxBackgroundQueue must be an integer >= 0');
+    }
     const count = options.workers ?? Math.min(4, Math.max(1, cpus().length));
+    this.inline = count === 0;
     for (let i = 0; i < count; i++) this.spawn();
   }
 
   get workerCount(): number {
     return this.workers.length;
+  }
+
+  get normalQueued(): number {
+    return this.normalQueue.length;
+  }
+
+  get backgroundQueued(): number {
+    return this.backgroundQueue.length;
+  }
+
+  get backgroundRunning(): number {
+    let running = 0;
+    for (const job of this.inFlight.values()) if (job.lane === 'background') running++;
+    return running;
+  }
+
+  /** Terminated workers (aborted background jobs) that have not exited yet. */
+  get backgroundDraining(): number {
+    return this.draining.size;
   }
 
   private spawn(): void {
@@ -82,48 +154,116 @@ export class AsyncCrypto {
     this.idle.push(worker);
   }
 
-  private onWorkerFailure(worker: Worker, error: Error): void {
+  /** Takes `worker` out of the pool and spawns a fresh one; returns the job it was running. */
+  private replace(worker: Worker): Job | undefined {
     const job = this.inFlight.get(worker);
     this.inFlight.delete(worker);
-    this.workers.splice(this.workers.indexOf(worker), 1);
-    const idleAt = this.idle.indexOf(worker);
-    if (idleAt >= 0) this.idle.splice(idleAt, 1);
-    job?.pending.reject(new Error(`AsyncCrypto: worker failed: ${error.message}`));
-    if (!this.closed) {
-      this.spawn();
-      this.pump();
-    }
+    remove(this.workers, worker);
+    remove(this.idle, worker);
+    if (!this.closed) this.spawn();
+    return job;
+  }
+
+  private onWorkerFailure(worker: Worker, error: Error): void {
+    // A worker already replaced ('error' is followed by 'exit'; an aborted job's worker exits
+    // after termination) has nothing left to report.
+    if (!this.workers.includes(worker)) return;
+    this.replace(worker)?.reject(new Error(`AsyncCrypto: worker failed: ${error.message}`));
+    this.pump();
   }
 
   private onReply(worker: Worker, reply: WorkerReply): void {
+    if (!this.workers.includes(worker)) return;
     const job = this.inFlight.get(worker);
     this.inFlight.delete(worker);
     this.idle.push(worker);
-    if (job && job.id === reply.id) {
-      if (job.pending.primitive) this.metrics.record(job.pending.primitive, reply.ms);
-      if (reply.ok) job.pending.resolve(reply.value);
-      else job.pending.reject(new Error(reply.error));
+    if (job && job.request.id === reply.id) {
+      if (job.primitive) this.metrics.record(job.primitive, reply.ms);
+      if (reply.ok) job.resolve(reply.value);
+      else job.reject(new Error(reply.error));
     }
     this.pump();
   }
 
+  /** Whether a background job may start now (see the header). */
+  private backgroundMayStart(): boolean {
+    const keepFree = this.workers.length > 1 ? 1 : 0;
+    return (
+      this.normalQueue.length === 0 &&
+      this.idle.length > keepFree &&
+      this.backgroundRunning + this.draining.size < this.maxBackground
+    );
+  }
+
+  /** The next job to start, taken off its queue: normal jobs first, in order. */
+  private nextJob(): Job | undefined {
+    if (this.normalQueue.length > 0) return this.normalQueue.shift();
+    return this.backgroundMayStart() ? this.backgroundQueue.shift() : undefined;
+  }
+
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
+    while (this.idle.length > 0) {
+      const job = this.nextJob();
+      if (!job) return;
       const worker = this.idle.shift()!;
-      const { request, pending } = this.queue.shift()!;
-      this.inFlight.set(worker, { id: request.id, pending });
-      worker.postMessage(request);
+      this.inFlight.set(worker, job);
+      worker.postMessage(job.request);
     }
   }
 
-  private run<T>(primitive: Primitive | null, op: WorkerRequest['op'], args: unknown[], inline: () => T | Promise<T>): Promise<T> {
+  private abort(job: Job, signal: AbortSignal): void {
+    if (!remove(job.lane === 'normal' ? this.normalQueue : this.backgroundQueue, job)) {
+      const worker = [...this.inFlight].find(([, running]) => running === job)?.[0];
+      if (!worker) return; // already settled
+      this.replace(worker);
+      const exited = worker.terminate().then(
+        () => undefined,
+        () => undefined,
+      );
+      this.draining.add(exited);
+      void exited.then(() => {
+        this.draining.delete(exited);
+        this.pump();
+      });
+    }
+    job.reject(abortError(signal));
+    this.pump();
+  }
+
+  private run<T>(
+    primitive: Primitive | null,
+    op: WorkerRequest['op'],
+    args: unknown[],
+    inline: () => T | Promise<T>,
+    lane: Lane = 'normal',
+    signal?: AbortSignal,
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('AsyncCrypto: closed'));
-    if (this.workers.length === 0) {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (this.inline) {
       return primitive ? this.metrics.timeAsync(primitive, async () => inline()) : Promise.resolve(inline());
     }
+    // pump() leaves no background job queued that could start, so a full queue means busy.
+    if (lane === 'background' && this.backgroundQueue.length >= this.maxBackgroundQueue && !this.backgroundMayStart()) {
+      return Promise.reject(new BusyError());
+    }
     return new Promise<T>((resolve, reject) => {
-      const request = { id: this.nextId++, op, args } as WorkerRequest;
-      this.queue.push({ request, pending: { resolve: resolve as (v: unknown) => void, reject, primitive } });
+      const onAbort = (): void => this.abort(job, signal!);
+      const job: Job = {
+        request: { id: this.nextId++, op, args } as WorkerRequest,
+        lane,
+        primitive,
+        resolve: (value) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value as T);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      (lane === 'normal' ? this.normalQueue : this.backgroundQueue).push(job);
       this.pump();
     });
   }
@@ -157,8 +297,13 @@ export class AsyncCrypto {
     );
   }
 
-  async validateGroup(p: bigint, g: bigint): Promise<GroupCheck> {
-    const check = await this.run<GroupCheck>('Group Validation', 'validate', [p, g], () => this.bare().validateGroup(p, g));
+  /**
+   * Background lane (see the header): may reject with BusyError, or with AbortError when
+   * `options.signal` aborts. Inline (`workers: 0`) the signal is checked only before starting.
+   */
+  async validateGroup(p: bigint, g: bigint, options: { signal?: AbortSignal } = {}): Promise<GroupCheck> {
+    const inline = (): Promise<GroupCheck> => this.bare().validateGroup(p, g);
+    const check = await this.run<GroupCheck>('Group Validation', 'validate', [p, g], inline, 'background', options.signal);
     return check.ok ? { ok: true, group: makeGroup(check.group.p, check.group.g) } : check;
   }
 
@@ -174,10 +319,12 @@ export class AsyncCrypto {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const { pending } of this.queue.splice(0)) pending.reject(new Error('AsyncCrypto: closed'));
-    for (const [, job] of this.inFlight) job.pending.reject(new Error('AsyncCrypto: closed'));
+    const closed = (): Error => new Error('AsyncCrypto: closed');
+    for (const job of this.normalQueue.splice(0)) job.reject(closed());
+    for (const job of this.backgroundQueue.splice(0)) job.reject(closed());
+    for (const job of this.inFlight.values()) job.reject(closed());
     this.inFlight.clear();
-    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
     this.idle.length = 0;
+    await Promise.all([...this.workers.splice(0).map((w) => w.terminate()), ...this.draining]);
   }
 }

@@ -49,9 +49,9 @@ export async function validateGroup(p: bigint, g: bigint, backend: ModExpBackend
   if (standard) return { ok: true, group: standard };
   const q = (p - 1n) >> 1n;
   if (backend.modPow(g, q, p) !== 1n) return reject('generator-wrong-order');
-  if (!(await isProbablePrime(q, backend))) {
-    return (await isProbablePrime(p, backend)) ? reject('p-not-safe-prime') : reject('p-not-prime');
-  }
+  // A composite q already decides the verdict: p is no safe prime whether or not p itself is
+  // prime, and testing p too would double the cost a made-up group can impose.
+  if (!(await isProbablePrime(q, backend))) return reject('p-not-safe-prime');
   if (!(await isProbablePrime(p, backend))) return reject('p-not-prime');
   return { ok: true, group: makeGroup(p, g) };
 }
