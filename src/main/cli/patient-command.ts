@@ -6,6 +6,7 @@
  */
 import { createPatientService } from '../patient/service.js';
 import { formatPerfTable } from '../../shared/metrics.js';
+import { printableLine } from '../../shared/peer-text.js';
 import type { GroupChoice } from '../../shared/contract.js';
 import { FINGERPRINT_PATTERN, ID_PATTERN } from '../protocol/index.js';
 import { dataDir, host, parse, port, UsageError } from './args.js';
@@ -14,6 +15,15 @@ export const PATIENT_USAGE = `Usage: medchat patient --id ID [--host 127.0.0.1] 
                        [--group ffdhe2048|ffdhe3072|ffdhe4096|generate-2048|generate-3072]
                        [--accept-doctor-key FINGERPRINT]
 Ctrl+C leaves the conference.`;
+
+/**
+ * Prints one line that may carry text from the doctor (reasons, broadcasts): controls and
+ * invisible characters are escaped, so the peer cannot add lines or drive the terminal.
+ */
+const say = (line: string): void => console.log(printableLine(line));
+
+/** A time as ISO text, or the raw number when Date cannot hold it (the doctor chooses it). */
+const timeText = (ms: number): string => (Number.isNaN(new Date(ms).getTime()) ? `${ms} ms since 1970` : new Date(ms).toISOString());
 
 const GROUPS: readonly GroupChoice[] = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'];
 const STEP_TEXT: Record<string, string> = {
@@ -64,14 +74,14 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   service.subscribe((event) => {
     if (event.channel === 'patient.changed') {
       const s = event.payload;
-      for (const { step } of s.steps.slice(printedSteps)) console.log(`[step] ${STEP_TEXT[step] ?? step}`);
+      for (const { step } of s.steps.slice(printedSteps)) say(`[step] ${STEP_TEXT[step] ?? step}`);
       printedSteps = s.steps.length;
       if (s.generation && Math.floor(s.generation.elapsedMs / 1000) > lastGeneration) {
         lastGeneration = Math.floor(s.generation.elapsedMs / 1000);
-        console.log(`[group] generating a fresh safe prime: ${s.generation.phase}, ${lastGeneration} s`);
+        say(`[group] generating a fresh safe prime: ${s.generation.phase}, ${lastGeneration} s`);
       }
     } else if (event.channel === 'patient.message') {
-      console.log(`[message #${event.payload.seq}] ${event.payload.text}`);
+      say(`[message #${event.payload.seq}] ${event.payload.text}`);
     }
   });
 
@@ -84,7 +94,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
       status = await service.acceptDoctorKey(accept);
     }
   } catch (error) {
-    console.log(`Error: ${(error as Error).message}`);
+    say(`Error: ${(error as Error).message}`);
     await service.close();
     return 1;
   }
@@ -92,18 +102,19 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     await service.leave();
     status = service.status();
   }
-  if (status.ownFingerprint) console.log(`Your key: ${status.ownFingerprint}`);
+  if (status.ownFingerprint) say(`Your key: ${status.ownFingerprint}`);
   if (status.doctorFingerprint) {
     const pin = { new: 'first contact, pinned now: compare it with the doctor', pinned: 'matches the pinned key', changed: 'DIFFERS FROM THE PINNED KEY' };
-    console.log(`Doctor key: ${status.doctorFingerprint} (${status.pinState ? pin[status.pinState] : 'not checked'})`);
+    say(`Doctor key: ${status.doctorFingerprint} (${status.pinState ? pin[status.pinState] : 'not checked'})`);
   }
 
   const ended = (code: number): number => {
     const s = service.status();
     console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance:`));
-    if (s.state === 'blocked') console.log(`[blocked] ${s.reason} (until ${new Date(s.blockedUntil ?? 0).toISOString()})`);
-    else if (s.state === 'key-changed') console.log(`[key-changed] ${s.reason} Rerun with --accept-doctor-key "${s.doctorFingerprint}" once you have compared it.`);
-    else console.log(`[disconnected] ${s.reason ?? ''}`);
+    // The reason names the time already ("Blocked by the doctor until ...").
+    if (s.state === 'blocked') say(`[blocked] ${s.reason ?? `Blocked by the doctor until ${timeText(s.blockedUntil ?? 0)}.`}`);
+    else if (s.state === 'key-changed') say(`[key-changed] ${s.reason} Rerun with --accept-doctor-key "${s.doctorFingerprint}" once you have compared it.`);
+    else say(`[disconnected] ${s.reason ?? ''}`);
     return s.state === 'blocked' ? 2 : s.state === 'key-changed' ? 3 : code;
   };
 
@@ -113,7 +124,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     return code;
   }
   if (status.state === 'admitted') console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance (handshake):`));
-  else console.log(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
+  else say(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
 
   const code = await new Promise<number>((resolve) => {
     onInterrupt = () => void service.leave().then(() => resolve(0));

@@ -9,6 +9,7 @@ import { sha256 } from '../crypto/hash.js';
 import { keyFingerprint } from '../protocol/index.js';
 import { DB_FILE_NAME, openStoreFile } from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
+import { printableLine } from '../../shared/peer-text.js';
 import type { AuditQuery, Role } from '../../shared/contract.js';
 import { dataDir, parse, positiveNumber, UsageError } from './args.js';
 
@@ -67,7 +68,8 @@ export function runAuditCommand(argv: string[]): number {
       return 0;
     }
     for (const e of store.audit.query(query).reverse()) {
-      console.log(`${String(e.seq).padStart(6)} ${new Date(e.at).toISOString()} ${e.kind.padEnd(18)} ${(e.patientId ?? '-').padEnd(12)} ${e.detail}`);
+      // The detail can carry text a peer chose: one printed line per row, nothing invisible.
+      console.log(printableLine(`${String(e.seq).padStart(6)} ${new Date(e.at).toISOString()} ${e.kind.padEnd(18)} ${(e.patientId ?? '-').padEnd(12)} ${e.detail}`));
     }
     return 0;
   } finally {

@@ -5,8 +5,8 @@
  */
 import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
-import { keyFingerprint } from '../protocol/index.js';
-import type { KeyVault, Store } from '../store/index.js';
+import { ID_PATTERN, keyFingerprint } from '../protocol/index.js';
+import type { KeyVault, Pin, Store } from '../store/index.js';
 import { openDataFolder } from '../ipc/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
@@ -26,6 +26,71 @@ export interface PatientServiceOptions {
 }
 
 const MAX_FEED = 500;
+
+/**
+ * The address the patient dialled, as a pin names it: the host in lower case, an IPv6 address
+ * in brackets ("[fd00::1]:5050"), then the port.
+ */
+export function dialledAddress(host: string, port: number): string {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const lower = bare.toLowerCase();
+  return lower.includes(':') ? `[${lower}]:${port}` : `${lower}:${port}`;
+}
+
+/**
+ * The pin id for the doctor: only what the patient chose (where it dialled, which group), never
+ * what the peer answered, so whoever answers at a pinned address must prove the pinned key under
+ * the pinned doctor id. The doctor id is recorded inside the pin (see doctorKeyJson).
+ */
+export function doctorPinId(host: string, port: number, groupId: string): string {
+  return `${dialledAddress(host, port)}/${groupId}`;
+}
+
+/** What a doctor pin's publicKey holds: p, g, y in hex and the doctor id that proved them. */
+function doctorKeyJson(group: Group, y: bigint, doctorId: string): string {
+  return JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16), doctorId });
+}
+
+/** The doctor id recorded in a pin's publicKey, or null when it has none (or a malformed one). */
+function pinnedDoctorIdOf(publicKey: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(publicKey);
+    const id = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['doctorId'] : undefined;
+    return typeof id === 'string' && ID_PATTERN.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The pin that governs a dialled address and group: its row, the doctor id it names, and its form. */
+interface DoctorPin {
+  pin: Pin;
+  doctorId: string | null;
+  /** Written by an older version as "doctorId@host:port/groupId". */
+  legacy: boolean;
+}
+
+/**
+ * Pins written by older versions for this address and group ("doctorId@host:port/groupId",
+ * host as typed). The doctor id is what precedes the last "@" (hosts have none).
+ */
+function legacyPinsFor(pins: readonly Pin[], address: string, groupId: string): DoctorPin[] {
+  const suffix = `/${groupId}`;
+  const found: DoctorPin[] = [];
+  for (const pin of pins) {
+    if (!pin.peerId.endsWith(suffix)) continue;
+    const head = pin.peerId.slice(0, -suffix.length);
+    const at = head.lastIndexOf('@');
+    const doctorId = head.slice(0, at);
+    const hostPort = head.slice(at + 1);
+    const colon = hostPort.lastIndexOf(':');
+    const portText = hostPort.slice(colon + 1);
+    if (at <= 0 || !ID_PATTERN.test(doctorId) || colon <= 0 || !/^\d{1,5}$/.test(portText)) continue;
+    if (dialledAddress(hostPort.slice(0, colon), Number(portText)) !== address) continue;
+    found.push({ pin, doctorId, legacy: true });
+  }
+  return found;
+}
 
 const IDLE: PatientStatus = {
   state: 'idle',
@@ -145,9 +210,27 @@ class PatientService implements PatientServiceApi {
     }
   }
 
+  /**
+   * The pin for a dialled address and group: the current-format one, else a legacy one (the one
+   * naming `doctorId` if any, else the most recently seen), else none.
+   */
+  private doctorPinFor(pinId: string, address: string, groupId: string, doctorId: string): DoctorPin | null {
+    const pin = this.store.pins.get(pinId);
+    if (pin) return { pin, doctorId: pinnedDoctorIdOf(pin.publicKey), legacy: false };
+    const legacy = legacyPinsFor(this.store.pins.list(), address, groupId).sort((a, b) => b.pin.lastSeen - a.pin.lastSeen);
+    return legacy.find((l) => l.doctorId === doctorId) ?? legacy[0] ?? null;
+  }
+
   private sessionEvents(group: Group, request: ConnectRequest): PatientSessionEvents {
     const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
-    const peerIdOf = (doctorId: string): string => `${doctorId}@${request.host}:${request.port}/${this.identity.groupId(group)}`;
+    const groupId = this.identity.groupId(group);
+    const address = dialledAddress(request.host, request.port);
+    const pinId = doctorPinId(request.host, request.port, groupId);
+    const pinFor = (doctorId: string): DoctorPin | null => this.doctorPinFor(pinId, address, groupId, doctorId);
+    const matches = (pinned: DoctorPin, doctorId: string, fingerprint: string): boolean =>
+      pinned.pin.keyFingerprint === fingerprint && pinned.doctorId === doctorId;
+    /** Why the last connection was refused, beyond the fingerprint the status shows. */
+    let keyChange: string | null = null;
     const settle = (): void => {
       this.settle?.(this.status());
       this.settle = null;
@@ -156,26 +239,44 @@ class PatientService implements PatientServiceApi {
       step: (step) => this.update({ steps: [...this.current.steps, { step, at: this.now() }] }),
       checkDoctorKey: (doctorId, y) => {
         const fingerprint = keyFingerprint(hash, group.p, group.g, y);
-        const pin = this.store.pins.get(peerIdOf(doctorId));
-        if (pin && pin.keyFingerprint !== fingerprint) {
-          this.offeredDoctorKey = { peerId: peerIdOf(doctorId), fingerprint, publicKey: JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16) }) };
-          this.record('doctor-key-changed', `doctor presented ${fingerprint}; pinned ${pin.keyFingerprint}; refused`);
+        const pinned = pinFor(doctorId);
+        if (pinned && !matches(pinned, doctorId, fingerprint)) {
+          // A different key or a different doctor id at a pinned address: refused until a
+          // person accepts it. Doctor ids are restricted to [A-Za-z0-9_.@-], safe to show.
+          const pinnedId = pinned.doctorId ?? '(unknown)';
+          this.offeredDoctorKey = { peerId: pinId, fingerprint, publicKey: doctorKeyJson(group, y, doctorId) };
+          this.record(
+            'doctor-key-changed',
+            `doctor ${doctorId} presented ${fingerprint}; pinned doctor ${pinnedId} with ${pinned.pin.keyFingerprint}` +
+              `${pinned.legacy ? ' (pin of an older version)' : ''}; refused`,
+          );
+          keyChange = pinned.doctorId === doctorId ? null : `The doctor at ${address} answered as ${doctorId}, but ${pinnedId} is pinned there.`;
           this.update({ doctorFingerprint: fingerprint, pinState: 'changed' });
           return 'changed';
         }
-        this.update({ doctorFingerprint: fingerprint, pinState: pin ? 'pinned' : 'new' });
+        this.update({ doctorFingerprint: fingerprint, pinState: pinned ? 'pinned' : 'new' });
         return 'ok';
       },
       doctorProven: (doctorId, y) => {
         const fingerprint = keyFingerprint(hash, group.p, group.g, y);
-        const peerId = peerIdOf(doctorId);
-        if (!this.store.pins.get(peerId)) {
-          this.store.pins.pin(peerId, fingerprint, JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16) }));
-          this.record('doctor-pinned', `first contact: pinned doctor key ${fingerprint}`);
+        const pinned = pinFor(doctorId);
+        if (!pinned) {
+          this.store.pins.pin(pinId, fingerprint, doctorKeyJson(group, y, doctorId));
+          this.record('doctor-pinned', `first contact: pinned doctor ${doctorId} at ${address} with key ${fingerprint}`);
+        } else if (!matches(pinned, doctorId, fingerprint)) {
+          // checkDoctorKey let this key through, so the pin changed meanwhile: keep it, stop.
+          this.record('doctor-key-changed', `doctor ${doctorId} proved ${fingerprint}, but the pin changed during the handshake; refused`);
+          this.update({ pinState: 'changed' });
+          return false;
+        } else if (pinned.legacy) {
+          this.store.pins.pin(pinId, fingerprint, doctorKeyJson(group, y, doctorId));
+          this.store.pins.remove(pinned.pin.peerId);
+          this.record('doctor-pin-migrated', `pin ${pinned.pin.peerId} of an older version now ${pinId} (doctor ${doctorId}, key ${fingerprint})`);
         } else {
-          this.store.pins.touch(peerId);
+          this.store.pins.touch(pinId);
         }
         this.offeredDoctorKey = null;
+        return true;
       },
       awaitingApproval: () => {
         this.update({ reason: 'Waiting for the doctor to approve your key.' });
@@ -199,8 +300,9 @@ class PatientService implements PatientServiceApi {
       ended: (outcome) => {
         this.session = null;
         const state = outcome.state === 'key-changed' ? 'key-changed' : outcome.state;
-        this.update({ state, reason: outcome.reason, blockedUntil: outcome.blockedUntil ?? null });
-        this.record(state === 'blocked' ? 'blocked' : 'disconnected', outcome.reason);
+        const reason = state === 'key-changed' && keyChange ? `${outcome.reason} ${keyChange}` : outcome.reason;
+        this.update({ state, reason, blockedUntil: outcome.blockedUntil ?? null });
+        this.record(state === 'blocked' ? 'blocked' : 'disconnected', reason);
         this.savePerf();
         if (this.perfSessionId) this.store.perf.end(this.perfSessionId);
         this.perfSessionId = null;

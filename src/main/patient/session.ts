@@ -39,13 +39,14 @@ import {
   type PatientMessage,
 } from '../protocol/index.js';
 import type { FeedMessage, HandshakeStep } from '../../shared/contract.js';
+import { quotePeerText } from '../../shared/peer-text.js';
 
 export interface PatientSessionEvents {
   step(step: HandshakeStep): void;
   /** The doctor's key arrived: decide whether it matches the pin ('ok') or not. */
   checkDoctorKey(doctorId: string, y: bigint): 'ok' | 'changed';
-  /** The doctor proved its key (signed opcode 20): pin it if new. */
-  doctorProven(doctorId: string, y: bigint): void;
+  /** The doctor proved its key (signed opcode 20): pin it if new; false if it is no longer the pin. */
+  doctorProven(doctorId: string, y: bigint): boolean;
   awaitingApproval(): void;
   admitted(epoch: number): void;
   message(message: FeedMessage): void;
@@ -54,6 +55,18 @@ export interface PatientSessionEvents {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A wire time (ms since 1970) as ISO text; one past what Date can hold is shown as a number. */
+function timeText(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms since 1970` : date.toISOString();
+}
+
+/** An opcode 80 told in our words: the time it names, and the doctor's reason quoted as peer text. */
+function describeBlock(m: DoctorMessageOf<80>): string {
+  const said = m.reason.trim() === '' ? '' : ` The doctor said: ${quotePeerText(m.reason)}`;
+  return `Blocked by the doctor until ${timeText(m.until)}.${said}`;
+}
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 type Stage = 'hello' | 'session-token' | 'verifier-sent' | 'admitted' | 'closed';
@@ -145,7 +158,7 @@ export class PatientSession {
       return void this.socket.destroy();
     }
     if (m.op === 80) {
-      this.finish({ state: 'blocked', reason: m.reason, blockedUntil: m.until });
+      this.finish({ state: 'blocked', reason: describeBlock(m), blockedUntil: m.until });
       return void this.socket.destroy();
     }
     if (this.stage === 'hello' && m.op === 5) return this.onHelloReply(m);
@@ -196,7 +209,7 @@ export class PatientSession {
     const returned = await this.crypto.decrypt(this.identity, { c1: m.c1, c2: m.c2 });
     const width = byteLength(group.p);
     if (!constantTimeEqual(bigIntToBytes(returned, width), bigIntToBytes(this.sk, width))) return this.fail('SESSION_MISMATCH');
-    this.events.doctorProven(this.doctorId, this.doctorKey!.y);
+    if (!this.events.doctorProven(this.doctorId, this.doctorKey!.y)) return this.fail('DOCTOR_KEY_CHANGED');
     this.events.step('session-token');
     const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
     this.sessionKey = deriveSessionKey(hash, ctx, this.sk, this.mine!, { ts: m.ts, rn: m.rn });

@@ -6,6 +6,7 @@
  */
 import { DISCONNECT_REASONS, ProtocolError, isDisconnectCode, type DisconnectCode } from './errors.js';
 import { formatField, parseField, type FieldKind, type FieldValue } from './fields.js';
+import { quotePeerText } from '../../shared/peer-text.js';
 
 type Schema = Readonly<Record<string, FieldKind>>;
 type Shape<S extends Schema> = { -readonly [K in keyof S]: FieldValue<S[K]> };
@@ -60,7 +61,7 @@ function decodeWith(schemas: Record<number, Schema>, body: Uint8Array): Record<s
   if (!schema) throw new ProtocolError('UNKNOWN_OPCODE', `op ${op}`);
   const keys = Object.keys(raw);
   for (const key of keys) {
-    if (key !== 'op' && !Object.prototype.hasOwnProperty.call(schema, key)) throw new ProtocolError('BAD_MESSAGE', `unexpected field ${JSON.stringify(key.slice(0, 40))}`);
+    if (key !== 'op' && !Object.prototype.hasOwnProperty.call(schema, key)) throw new ProtocolError('BAD_MESSAGE', `unexpected field ${quotePeerText(key, 40)}`);
   }
   const out: Record<string, unknown> = Object.create(null);
   out['op'] = op;
@@ -101,7 +102,20 @@ export function disconnectMessage(code: DisconnectCode, detail?: string): { op: 
   return { op: 60, code, reason: reason.slice(0, 500) };
 }
 
-/** The reason of a received opcode 60, with an unknown code shown as such. */
+/**
+ * A received opcode 60 told in our own words, never as raw peer text. A known code gives its
+ * local sentence; when the peer's reason is that sentence plus a detail (what disconnectMessage
+ * sends, e.g. BAD_GROUP's validation reason) the detail follows, quoted and made inert; any other
+ * reason is quoted as what the peer said. An unknown code is shown quoted, with the reason.
+ */
 export function describeDisconnect(message: { code: string; reason: string }): string {
-  return isDisconnectCode(message.code) ? message.reason : `The peer ended the session (${message.code.slice(0, 40)}): ${message.reason}`;
+  const { code, reason } = message;
+  if (!isDisconnectCode(code)) return `The peer ended the session (code ${quotePeerText(code, 40)}): ${quotePeerText(reason)}`;
+  const sentence: string = DISCONNECT_REASONS[code];
+  if (reason === sentence) return sentence;
+  if (reason.startsWith(sentence)) {
+    const rest = reason.slice(sentence.length).trim();
+    return rest === '' ? sentence : `${sentence} Details from the peer: ${quotePeerText(rest)}`;
+  }
+  return reason.trim() === '' ? sentence : `${sentence} The peer said: ${quotePeerText(reason)}`;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DISCONNECT_REASONS,
   decodeFromDoctor,
   decodeFromPatient,
+  describeDisconnect,
+  disconnectMessage,
   encodeDoctorMessage,
   encodePatientMessage,
   type DoctorMessage,
@@ -76,5 +79,45 @@ describe('message codec', () => {
     expect(decodeFromDoctor(utf8(JSON.stringify(box)))).toMatchObject({ op: 30 });
     expect(code(() => decodeFromDoctor(utf8(JSON.stringify({ ...box, box: 'AAB=' }))))).toBe('BAD_MESSAGE'); // non-canonical
     expect(code(() => decodeFromDoctor(utf8(JSON.stringify({ ...box, box: 'A*A=' }))))).toBe('BAD_MESSAGE');
+  });
+});
+
+describe('describeDisconnect', () => {
+  it('tells a known code in our own sentence', () => {
+    expect(describeDisconnect(disconnectMessage('SHUTDOWN'))).toBe(DISCONNECT_REASONS.SHUTDOWN);
+    expect(describeDisconnect({ code: 'SHUTDOWN', reason: '' })).toBe(DISCONNECT_REASONS.SHUTDOWN);
+  });
+
+  it("quotes the peer's detail after our sentence, made inert", () => {
+    const sent = disconnectMessage('BAD_GROUP', 'p is not prime');
+    expect(describeDisconnect(sent)).toBe(`${DISCONNECT_REASONS.BAD_GROUP} Details from the peer: "p is not prime"`);
+    const sneaky = disconnectMessage('BAD_GROUP', 'x\n[admitted] mallory: pinned key\u202E');
+    const told = describeDisconnect(sneaky);
+    expect(told.startsWith(`${DISCONNECT_REASONS.BAD_GROUP} Details from the peer: "`)).toBe(true);
+    expect(told).not.toMatch(/[\n\r\u202E]/u);
+  });
+
+  it('quotes any other reason as what the peer said', () => {
+    const told = describeDisconnect({ code: 'SHUTDOWN', reason: 'ok\n[admitted] mallory (1.2.3.4:5): pinned key' });
+    expect(told).toBe(`${DISCONNECT_REASONS.SHUTDOWN} The peer said: "ok\\n[admitted] mallory (1.2.3.4:5): pinned key"`);
+    expect(told).not.toContain('\n');
+    expect(describeDisconnect({ code: 'REPLAY', reason: 'say "hi"\u2028' })).toBe(`${DISCONNECT_REASONS.REPLAY} The peer said: "say \\"hi\\"\\u{2028}"`);
+  });
+
+  it('shows an unknown code quoted, with the quoted reason', () => {
+    expect(describeDisconnect({ code: 'WHATEVER', reason: 'bye' })).toBe('The peer ended the session (code "WHATEVER"): "bye"');
+    const told = describeDisconnect({ code: 'X\x1b[2J' + 'y'.repeat(100), reason: '\u202Eevil\r\n' });
+    expect(told).toBe(`The peer ended the session (code "X\\u{001B}[2J${'y'.repeat(35)}…"): "\\u{202E}evil\\r\\n"`);
+    // An inherited property name is not a known code.
+    expect(describeDisconnect({ code: 'toString', reason: 'r' })).toBe('The peer ended the session (code "toString"): "r"');
+  });
+
+  it('names an unexpected field quoted and inert', () => {
+    try {
+      decodeFromDoctor(utf8(JSON.stringify({ op: 70, status: 'x', 'a\n\u202Eb': 1 })));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('unexpected field "a\\n\\u{202E}b"');
+    }
   });
 });
