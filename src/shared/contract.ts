@@ -59,11 +59,27 @@ export interface BlockEntry {
   expiresAt: number;
 }
 
+/**
+ * Why a patient waits for the doctor: a new id under the "ask" policy, a pinned id presenting
+ * another key, or a new id that a person could mistake for a pinned or connected one.
+ */
+export type PendingKind = 'new-patient' | 'key-change' | 'look-alike';
+
 export interface PendingApproval {
   id: string;
+  kind: PendingKind;
+  /** The source address of the request (host:port). */
   address: string;
+  /** The key presented (a safety number). */
   fingerprint: string;
   requestedAt: number;
+  /** The request lapses at this time unless the doctor decides first. */
+  expiresAt: number;
+  /** key-change: the key this id is pinned to, and when that pin was made; null otherwise. */
+  pinnedFingerprint: string | null;
+  pinnedAt: number | null;
+  /** look-alike: the pinned or connected ids this one can be mistaken for; empty otherwise. */
+  similarTo: string[];
 }
 
 export interface DoctorStatus {

@@ -81,18 +81,15 @@ describe('attack 3: an outsider blocks or drops a connected patient with a join 
     doctor = await startDoctor();
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
     const stolenKey = { group: FFDHE2048, y: alice.keyPair.y, x: 12345n }; // the public key, a wrong private part
+    const outsider = { patientId: 'alice', keyPair: stolenKey, localAddress: '127.0.0.2' };
     // Garbage signature with alice's public key.
-    await expect(handshake(doctor.port, { patientId: 'alice', keyPair: stolenKey })).rejects.toMatchObject({
-      reply: { op: 60, code: 'BAD_SIGNATURE' },
-    });
+    await expect(handshake(doctor.port, outsider)).rejects.toMatchObject({ reply: { op: 60, code: 'BAD_SIGNATURE' } });
     // Alice's own old opcode 10, replayed (inside the window, then stale).
-    await expect(handshake(doctor.port, { patientId: 'alice', keyPair: stolenKey, replay10: alice.op10 })).rejects.toMatchObject({
-      reply: { op: 60, code: 'REPLAY' },
-    });
+    await expect(handshake(doctor.port, { ...outsider, replay10: alice.op10 })).rejects.toMatchObject({ reply: { op: 60, code: 'REPLAY' } });
     doctor.clock.advance(60_000);
-    await expect(handshake(doctor.port, { patientId: 'alice', keyPair: stolenKey, replay10: alice.op10 })).rejects.toMatchObject({
-      reply: { op: 60, code: 'STALE_TIMESTAMP' },
-    });
+    // The third failure of that key from the outsider's address: the key is refused from there (80), not the id.
+    await expect(handshake(doctor.port, { ...outsider, replay10: alice.op10 })).rejects.toMatchObject({ reply: { op: 80 } });
+    expect(doctor.audit.some((e) => e.kind === 'refused' && /STALE_TIMESTAMP .*key refused from this address until/.test(e.detail))).toBe(true);
     doctor.clock.advance(-60_000);
     expect(doctor.service.snapshot().blocks).toEqual([]);
     expect(doctor.service.snapshot().patients.find((p) => p.id === 'alice')?.stage).toBe('admitted');
@@ -108,19 +105,30 @@ describe('attack 3: an outsider blocks or drops a connected patient with a join 
     expect(attempt.client.received.find((m) => m.op === 60)).toMatchObject({ code: 'BAD_VERIFIER' });
     expect(doctor.service.snapshot().blocks).toEqual([]);
     expect(alice.client.closed).toBe(false);
-    // For an id nobody has pinned, the seed's rule applies: blocked.
+    // Nor an id nobody has pinned: a relay replaying a patient's opcode 10 fails here too.
     const stranger = await handshake(doctor.port, { patientId: 'newbie', badVerifier: true });
     await stranger.client.waitClosed();
-    expect(stranger.client.received.find((m) => m.op === 80)).toBeDefined();
-    expect(doctor.service.snapshot().blocks.map((b) => b.id)).toEqual(['newbie']);
+    expect(stranger.client.received.find((m) => m.op === 60)).toMatchObject({ code: 'BAD_VERIFIER' });
+    expect(doctor.service.snapshot().blocks).toEqual([]);
   });
 
-  it('the same failures do block an id nobody has pinned yet (the seed rule)', async () => {
+  it("the seed's block on failure applies to the key that failed, from that address, never to the id", async () => {
     doctor = await startDoctor();
-    await expect(
-      handshake(doctor.port, { patientId: 'newcomer', tamper10: (m) => ({ ...m, ts: m.ts - 60_000 }) }),
-    ).rejects.toMatchObject({ reply: { op: 80 } });
-    expect(doctor.service.snapshot().blocks.map((b) => b.id)).toEqual(['newcomer']);
+    const failing = newKeyPair();
+    const stale = (m: Parameters<NonNullable<Parameters<typeof handshake>[1]['tamper10']>>[0]) => ({ ...m, ts: m.ts - 60_000 });
+    for (let i = 0; i < 2; i++) {
+      await expect(handshake(doctor.port, { patientId: 'newcomer', keyPair: failing, tamper10: stale })).rejects.toMatchObject({
+        reply: { op: 60, code: 'STALE_TIMESTAMP' },
+      });
+    }
+    // The third failure of that key from this address: the key is refused from here for a while.
+    await expect(handshake(doctor.port, { patientId: 'newcomer', keyPair: failing, tamper10: stale })).rejects.toMatchObject({ reply: { op: 80 } });
+    await expect(handshake(doctor.port, { patientId: 'newcomer', keyPair: failing })).rejects.toMatchObject({ reply: { op: 80 } });
+    expect(doctor.service.snapshot().blocks).toEqual([]);
+    expect(doctor.audit.filter((e) => e.kind === 'blocked')).toEqual([]);
+    // The id itself is free: its real owner, with its own key, from another address, is admitted.
+    const owner = await joinConference(doctor.port, { patientId: 'newcomer', localAddress: '127.0.0.9' });
+    expect(owner.keysByEpoch.size).toBe(1);
   });
 });
 
@@ -277,20 +285,43 @@ describe('departed patients', () => {
 });
 
 describe('bounded unauthenticated work (made-up groups, floods)', () => {
-  it('serves a custom group, keeps keys for at most the configured number, and refuses more', async () => {
+  it('stores a custom-group key only after a handshake succeeds, and evicts the least recently used', async () => {
     doctor = await startDoctor({ config: { maxCustomGroups: 1 } });
     const first = makeGroup(FRESH_P_7_MOD_8, 2n);
     const second = makeGroup(FRESH_P_3_MOD_8, 4n);
+    // A hello alone (no proof) costs the doctor no stored key.
+    const probe = await RawClient.open(doctor.port);
+    probe.send({ op: 5, v: 1, patientId: 'probe', p: second.p, g: second.g, y: newKeyPair(second).y });
+    await probe.waitOp(5);
+    probe.close();
+    expect(doctor.service.snapshot().status.fingerprints.map((f) => f.group)).toEqual([]);
     const ok = await joinConference(doctor.port, { patientId: 'gen1', keyPair: newKeyPair(first) });
     expect(ok.keysByEpoch.size).toBe(1);
-    const c = await RawClient.open(doctor.port);
-    c.send({ op: 5, v: 1, patientId: 'gen2', p: second.p, g: second.g, y: newKeyPair(second).y });
-    await c.waitClosed();
-    expect(c.received[0]).toMatchObject({ op: 60, code: 'TOO_MANY_GROUPS' });
-    // The standard groups are always served.
+    expect(doctor.service.snapshot().status.fingerprints.map((f) => f.group)).toEqual(['custom']);
+    // A second custom group is served too: the first group's key gives way, no slot is lost for good.
+    const next = await joinConference(doctor.port, { patientId: 'gen2', keyPair: newKeyPair(second) });
+    expect(next.keysByEpoch.size).toBe(1);
+    expect(doctor.audit.filter((e) => e.kind === 'identity-evicted')).toHaveLength(1);
     const std = await joinConference(doctor.port, { patientId: 'std' });
     expect(std.keysByEpoch.size).toBe(1);
     expect(doctor.service.snapshot().status.fingerprints.map((f) => f.group).sort()).toEqual(['custom', 'ffdhe2048']);
+  });
+
+  it('accepts each group only in its canonical form', async () => {
+    doctor = await startDoctor();
+    const k = 12345n;
+    const cases: [bigint, bigint, RegExp][] = [
+      [FFDHE2048.p, (k * k) % FFDHE2048.p, /standard prime ffdhe2048 is accepted only with its generator g = 2/],
+      [FRESH_P_3_MOD_8, 9n, /must use the generator g = 4/],
+      [FRESH_P_7_MOD_8, 4n, /must use the generator g = 2/],
+    ];
+    for (const [p, g, reason] of cases) {
+      const c = await RawClient.open(doctor.port);
+      c.send({ op: 5, v: 1, patientId: 'shape', p, g, y: 4n });
+      await c.waitClosed();
+      expect(c.received[0]).toMatchObject({ op: 60, code: 'BAD_GROUP' });
+      expect((c.received[0] as { reason: string }).reason).toMatch(reason);
+    }
   });
 
   it('limits the handshakes an address may start per minute', async () => {

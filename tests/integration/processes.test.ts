@@ -106,17 +106,17 @@ describe('medchat doctor and medchat patient in separate processes', () => {
 
     doctor.send('block alice 1');
     await doctor.waitFor(/^Blocked alice until \d{4}-/);
-    await alice.waitFor(/^\[blocked\] The doctor blocked you for 1 min\. \(until /);
+    await alice.waitFor(/^\[blocked\] Blocked by the doctor until \d{4}-.* The doctor said: "The doctor blocked you for 1 min\."$/);
     expect(await alice.waitExit(5_000)).toBe(2);
     // bob is blocked for 0.05 min (3 s): refused now, admitted again once it has expired.
     doctor.send('block bob 0.05');
-    await bob.waitFor(/^\[blocked\] The doctor blocked you for 0\.05 min\./);
+    await bob.waitFor(/^\[blocked\] Blocked by the doctor until .* The doctor said: "The doctor blocked you for 0\.05 min\."/);
     const bobBlockedAt = Date.now();
     expect(await bob.waitExit(5_000)).toBe(2);
 
     const again = startPatient({ id: 'alice', port, dataDir: join(base, 'alice') });
     expect(await again.waitExit()).toBe(2);
-    expect(again.output()).toMatch(/^\[blocked\] You are blocked \(blocked by the doctor\); about 1 min left\./m);
+    expect(again.output()).toMatch(/^\[blocked\] Blocked by the doctor until .* The doctor said: "You are blocked \(blocked by the doctor\); about 1 min left\."/m);
     expect(again.matching(ADMITTED)).toEqual([]);
     await doctor.waitFor(/^\[refused\] alice \(127\.0\.0\.1:\d+\): blocked until /);
 
@@ -126,7 +126,7 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     expect(doctor.port).toBe(port);
     const afterRestart = startPatient({ id: 'alice', port, dataDir: join(base, 'alice') });
     expect(await afterRestart.waitExit()).toBe(2);
-    expect(afterRestart.output()).toMatch(/^\[blocked\] You are blocked/m);
+    expect(afterRestart.output()).toMatch(/^\[blocked\] Blocked by the doctor until .* The doctor said: "You are blocked/m);
     await doctor.waitFor(/^\[refused\] alice .*: blocked until /);
 
     // bob's 3 s block, also carried over the restart, has run out: he is admitted again.

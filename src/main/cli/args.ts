@@ -32,6 +32,13 @@ export function positiveNumber(name: string, value: string | undefined, fallback
   return n;
 }
 
+/** A whole number from 1 to max, or the fallback when the option is absent. */
+export function wholeNumber(name: string, value: string | undefined, fallback: number, max: number): number {
+  const n = positiveNumber(name, value, fallback, max);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
 export function host(value: string | undefined, fallback: string): string {
   const h = value ?? fallback;
   if (!/^[A-Za-z0-9.:-]{1,253}$/.test(h)) throw new UsageError(`--host must be a host name or IP address, not "${h}".`);

@@ -7,13 +7,26 @@ import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
 import { ServiceError } from '../ipc/services.js';
 import { formatPerfTable } from '../../shared/metrics.js';
-import type { BroadcastReceipt } from '../../shared/contract.js';
-import { dataDir, host, parse, port, positiveNumber, UsageError } from './args.js';
+import { printableLine } from '../../shared/peer-text.js';
+import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
+import { dataDir, host, parse, port, positiveNumber, UsageError, wholeNumber } from './args.js';
 
 export const DOCTOR_USAGE = `Usage: medchat doctor [--host 127.0.0.1] [--port 5050] [--data-dir DIR] [--policy tofu|ask]
                       [--block-minutes 2] [--delta-ts 5] [--handshake-timeout 10] [--no-rekey-before-broadcast]
+                      [--max-connections 2048] [--max-per-address 8] [--first-message-timeout 3]
+                      [--max-custom-groups 16]
 Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
 reject ID FINGERPRINT | list | perf | help | quit`;
+
+const PENDING_KIND: Record<PendingApproval['kind'], string> = { 'new-patient': 'new patient', 'key-change': 'key change', 'look-alike': 'look-alike id' };
+
+/** One waiting request, with what makes it a warning (the pinned key, the id it resembles) and how to decide it. */
+function pendingLine(p: PendingApproval): string {
+  const pinned = p.kind === 'key-change' ? `; pinned key ${p.pinnedFingerprint ?? '?'} since ${new Date(p.pinnedAt ?? 0).toISOString()}` : '';
+  const like = p.kind === 'look-alike' ? `; LOOKS LIKE ${p.similarTo.join(', ')}` : '';
+  const fp = p.fingerprint.replace(/ /g, '');
+  return `  waiting for approval (${PENDING_KIND[p.kind]}): ${p.id} from ${p.address} key ${p.fingerprint}${pinned}${like}; until ${new Date(p.expiresAt).toISOString()} — approve ${p.id} ${fp} | reject ${p.id} ${fp}`;
+}
 
 export async function runDoctorCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -25,6 +38,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     'delta-ts': { type: 'string' },
     'handshake-timeout': { type: 'string' },
     'no-rekey-before-broadcast': { type: 'boolean' },
+    'max-connections': { type: 'string' },
+    'max-per-address': { type: 'string' },
+    'first-message-timeout': { type: 'string' },
+    'max-custom-groups': { type: 'string' },
     workers: { type: 'string' },
   });
   if (values.help) {
@@ -49,6 +66,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
       maxClockSkewMs: positiveNumber('--delta-ts', values['delta-ts'], 5, 3600) * 1000,
       handshakeTimeoutMs: positiveNumber('--handshake-timeout', values['handshake-timeout'], 10, 3600) * 1000,
       rekeyBeforeBroadcast: !values['no-rekey-before-broadcast'],
+      maxConnections: wholeNumber('--max-connections', values['max-connections'], 2048, 100_000),
+      maxUnauthenticatedPerAddress: wholeNumber('--max-per-address', values['max-per-address'], 8, 10_000),
+      firstMessageTimeoutMs: positiveNumber('--first-message-timeout', values['first-message-timeout'], 3, 3600) * 1000,
+      maxCustomGroups: wholeNumber('--max-custom-groups', values['max-custom-groups'], 16, 10_000),
     },
   });
   if (values.policy) service.setPolicy(policy);
@@ -72,7 +93,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   service.subscribe((event) => {
     if (event.channel === 'doctor.audit') {
       const e = event.payload;
-      console.log(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`);
+      console.log(printableLine(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`));
       // The table after an admission includes that join's rekey (the group key distribution).
       if (e.kind === 'admitted') tableAfterRekey = true;
       if (e.kind === 'rekey' && tableAfterRekey) {
@@ -124,11 +145,11 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
           return false;
         case 'list': {
           const snap = service.snapshot();
-          console.log(`Patients (${snap.patients.length}):`);
-          for (const p of snap.patients) console.log(`  ${p.id}  ${p.stage}  ${p.address}  key ${p.fingerprint ?? '-'}`);
-          console.log(`Blocked (${snap.blocks.length}):`);
-          for (const b of snap.blocks) console.log(`  ${b.id} until ${new Date(b.expiresAt).toISOString()} (${b.reason})`);
-          for (const p of snap.pending) console.log(`  waiting for approval: ${p.id} key ${p.fingerprint} — approve ${p.id} ${p.fingerprint.replace(/ /g, '')}`);
+          console.log(printableLine(`Patients (${snap.patients.length}):`));
+          for (const p of snap.patients) console.log(printableLine(`  ${p.id}  ${p.stage}  ${p.address}  key ${p.fingerprint ?? '-'}`));
+          console.log(printableLine(`Blocked (${snap.blocks.length}):`));
+          for (const b of snap.blocks) console.log(printableLine(`  ${b.id} until ${new Date(b.expiresAt).toISOString()} (${b.reason})`));
+          for (const p of snap.pending) console.log(printableLine(pendingLine(p)));
           return false;
         }
         case 'perf':

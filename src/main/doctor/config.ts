@@ -24,6 +24,19 @@ export interface DoctorConfig {
   /** Failures (bad signatures, impostor attempts) after which an address is refused for a while. */
   maxStrikes: number;
   strikeWindowMs: number;
+  /** Connections the doctor holds at once, admitted or not; more get opcode 60 CONFERENCE_FULL. */
+  maxConnections: number;
+  /** Unfinished (not yet admitted) connections one source address may hold; more get TOO_MANY_CONNECTIONS. */
+  maxUnauthenticatedPerAddress: number;
+  /** A new connection must send its hello within this time (IDLE_TIMEOUT), well before the handshake's deadline. */
+  firstMessageTimeoutMs: number;
+  /** Failed handshakes of one key from one address before that key is refused from there for failureBlockMinutes. */
+  maxKeyFailures: number;
+  /** How long a key-change, look-alike or new-patient request waits for the doctor. */
+  pendingTimeoutMs: number;
+  /** Requests waiting at once: per id, and in all. */
+  maxPendingPerId: number;
+  maxPending: number;
 }
 
 export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
@@ -39,4 +52,11 @@ export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
   handshakesPerMinute: 60,
   maxStrikes: 10,
   strikeWindowMs: 10 * 60_000,
+  maxConnections: 2_048,
+  maxUnauthenticatedPerAddress: 8,
+  firstMessageTimeoutMs: 3_000,
+  maxKeyFailures: 3,
+  pendingTimeoutMs: 10 * 60_000,
+  maxPendingPerId: 4,
+  maxPending: 64,
 };

@@ -17,8 +17,8 @@ export interface DoctorContext {
   fingerprint(group: Group, y: bigint): string;
   /** Rate limit and block list; a message to end with, or null to go on. */
   screenHello(session: PatientSession, patientId: string): DoctorMessage | null;
-  /** Trust-on-first-use pin check; a message to end with, or null to go on. */
-  checkPin(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null;
+  /** The key presented: refused from this address, or a key change for a pinned id; a message to end with, or null to go on. */
+  screenKey(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null;
   joined(session: PatientSession): void;
   /** A failed handshake check: the outsider rule decides between block and refusal. */
   handshakeFailure(session: PatientSession, failure: HandshakeFailure): DoctorMessage;

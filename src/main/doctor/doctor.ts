@@ -6,19 +6,21 @@
  */
 import type { AsyncCrypto, Group } from '../crypto/index.js';
 import type { FramedSocket } from '../net/index.js';
-import { disconnectMessage, keyFingerprint, type DisconnectCode, type DoctorMessage } from '../protocol/index.js';
+import { disconnectMessage, encodeDoctorMessage, keyFingerprint, type DisconnectCode, type DoctorMessage } from '../protocol/index.js';
 import type { KeyVault, Store } from '../store/index.js';
 import type { AuditEntry, BlockEntry, BroadcastReceipt, PatientRow, PendingApproval } from '../../shared/contract.js';
+import { quotePeerText } from '../../shared/peer-text.js';
 import { AddressLimiter } from './address-limiter.js';
 import { Conference } from './conference.js';
+import { ConnectionGate } from './connection-gate.js';
 import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
 import { DoctorIdentity } from './identity.js';
+import { LookAlikeIndex } from './look-alike.js';
+import { PendingRequests, type PendingRequest } from './pending-requests.js';
 import { ReplayCache } from './replay-cache.js';
 import { PatientSession, type HandshakeFailure } from './session.js';
-
-const MAX_PENDING = 50;
 
 export interface DoctorDeps {
   config: DoctorConfig;
@@ -30,11 +32,6 @@ export interface DoctorDeps {
   onAudit?: (entry: AuditEntry) => void;
 }
 
-interface Pending extends PendingApproval {
-  kind: 'new-patient' | 'key-change';
-  session: PatientSession | null;
-}
-
 export class Doctor implements DoctorContext {
   readonly config: DoctorConfig;
   readonly crypto: AsyncCrypto;
@@ -44,10 +41,18 @@ export class Doctor implements DoctorContext {
   readonly conference: Conference;
   private readonly store: Store;
   private readonly limiter: AddressLimiter;
+  private readonly gate: ConnectionGate;
   private readonly sessions = new Set<PatientSession>();
-  private readonly pending = new Map<string, Pending>();
+  /** Sessions that count against their address's cap on unfinished connections. */
+  private readonly unauthenticated = new Set<PatientSession>();
+  private readonly pending: PendingRequests;
+  private pendingTimer: NodeJS.Timeout | null = null;
   /** Key changes the doctor accepted: the next proof with this fingerprint replaces the pin. */
-  private readonly acceptedKeys = new Map<string, string>();
+  private readonly acceptedKeys = new Map<string, { fingerprint: string; until: number }>();
+  /** Pinned and admitted ids, to hold new ids a person could mistake for them. */
+  private readonly lookAlikes = new LookAlikeIndex();
+  /** Sessions waiting for approval, whose ids are in lookAlikes while they wait. */
+  private readonly held = new Set<PatientSession>();
   readonly now: () => number;
   private readonly notify: () => void;
   private readonly onAudit: (entry: AuditEntry) => void;
@@ -60,18 +65,38 @@ export class Doctor implements DoctorContext {
     this.notify = deps.onChange ?? (() => {});
     this.onAudit = deps.onAudit ?? (() => {});
     this.groups = new GroupChecker(deps.crypto);
-    this.identity = new DoctorIdentity(deps.store, deps.vault, deps.crypto, this.config.maxCustomGroups, (group, fp) =>
-      this.audit('identity-created', null, null, `new doctor key for ${group.name} (${group.bits} bits), fingerprint ${fp}`),
+    this.identity = new DoctorIdentity(deps.store, deps.vault, deps.crypto, this.config.maxCustomGroups, deps.now, {
+      created: (group, fp) => this.audit('identity-created', null, null, `new doctor key for ${group.name} (${group.bits} bits), fingerprint ${fp}`),
+      evicted: (groupId, fp) =>
+        this.audit('identity-evicted', null, null, `least recently used custom-group key ${fp} (group ${groupId.slice(0, 16)}) removed to make room`),
+    });
+    this.replays = new ReplayCache(deps.now, this.config.maxClockSkewMs, deps.store.nonces);
+    this.limiter = new AddressLimiter(
+      deps.now,
+      this.config.handshakesPerMinute,
+      this.config.maxStrikes,
+      this.config.strikeWindowMs,
+      this.config.maxKeyFailures,
+      this.config.failureBlockMinutes * 60_000,
     );
-    this.replays = new ReplayCache(deps.now, this.config.maxClockSkewMs);
-    this.limiter = new AddressLimiter(deps.now, this.config.handshakesPerMinute, this.config.maxStrikes, this.config.strikeWindowMs);
+    this.gate = new ConnectionGate(deps.now, this.config);
+    this.pending = new PendingRequests(deps.now, this.config);
     this.conference = new Conference(deps.crypto, deps.now);
+    for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }
 
   // ---- connections ----
 
   accept(socket: FramedSocket): void {
-    this.sessions.add(new PatientSession(socket, this));
+    const refusal = this.gate.open(socket.remoteIp);
+    if (refusal) {
+      if (refusal.auditDetail) this.audit('refused', null, socket.address, refusal.auditDetail);
+      void socket.end(encodeDoctorMessage(disconnectMessage(refusal.code)));
+      return;
+    }
+    const session = new PatientSession(socket, this);
+    this.sessions.add(session);
+    this.unauthenticated.add(session);
     this.notify();
   }
 
@@ -97,18 +122,41 @@ export class Doctor implements DoctorContext {
     return null;
   }
 
-  checkPin(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null {
+  screenKey(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null {
+    const keyBlockedUntil = this.limiter.keyBlockedUntil(session.socket.remoteIp, fingerprint);
+    if (keyBlockedUntil !== null) {
+      this.audit('refused', patientId, session.address, `key ${fingerprint} is refused from this address after failed handshakes`);
+      return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
+    }
     const pin = this.store.pins.get(patientId);
-    if (!pin || pin.keyFingerprint === fingerprint || this.acceptedKeys.get(patientId) === fingerprint) return null;
+    if (!pin || pin.keyFingerprint === fingerprint || this.isAcceptedKey(patientId, fingerprint)) return null;
     // Someone presents another key for a pinned id: an impostor until a person says otherwise.
     this.limiter.strike(session.socket.remoteIp);
     this.audit('impostor', patientId, session.address, `presented key ${fingerprint}; pinned key is ${pin.keyFingerprint}`);
-    if (this.pending.size < MAX_PENDING && !this.pending.has(patientId)) {
-      this.pending.set(patientId, { kind: 'key-change', id: patientId, address: session.address, fingerprint, requestedAt: this.now(), session: null });
-      this.notify();
-      return disconnectMessage('PENDING_KEY_CHANGE');
-    }
-    return disconnectMessage('KEY_MISMATCH');
+    const now = this.now();
+    const added = this.queue({
+      kind: 'key-change',
+      id: patientId,
+      address: session.address,
+      fingerprint,
+      requestedAt: now,
+      expiresAt: now + this.config.pendingTimeoutMs,
+      pinnedFingerprint: pin.keyFingerprint,
+      pinnedAt: pin.firstSeen,
+      similarTo: [],
+      session: null,
+    });
+    return disconnectMessage(added ? 'PENDING_KEY_CHANGE' : 'KEY_MISMATCH');
+  }
+
+  private isAcceptedKey(patientId: string, fingerprint: string): boolean {
+    const accepted = this.acceptedKeys.get(patientId);
+    return accepted !== undefined && accepted.fingerprint === fingerprint && accepted.until > this.now();
+  }
+
+  private keyBlockSentence(until: number): string {
+    const minutes = Math.max(1, Math.ceil((until - this.now()) / 60_000));
+    return `This key failed several handshakes from your address; it is refused from here for about ${minutes} min.`;
   }
 
   joined(session: PatientSession): void {
@@ -118,16 +166,16 @@ export class Doctor implements DoctorContext {
 
   handshakeFailure(session: PatientSession, failure: HandshakeFailure): DoctorMessage {
     const patientId = session.patientId!;
-    const pinned = this.store.pins.get(patientId);
-    // The outsider rule: only an id nobody has pinned yet can be blocked by a failed attempt.
-    // For a pinned id the failure proves nothing about its owner (anyone can replay or garble),
-    // so the attempt is refused and counted against the source address instead.
-    if (!pinned) {
-      const entry = this.blockId(patientId, this.config.failureBlockMinutes, `handshake failure: ${failure}`);
-      return { op: 80, reason: `Handshake failed (${failure}); this id is blocked for ${this.config.failureBlockMinutes} min.`, until: entry.expiresAt };
-    }
-    this.limiter.strike(session.socket.remoteIp);
-    this.audit('refused', patientId, session.address, `handshake failure ${failure} for a pinned id; id not blocked, address struck`);
+    const ip = session.socket.remoteIp;
+    // Nothing a party can do without an id's private key may block that id (requirements, "the
+    // outsider rule"): a stale timestamp, a replay, a bad signature, ciphertext or verifier can all
+    // be produced by a relay or a stranger. The failure counts against the source address, and the
+    // seed's "block on failure" applies to the key that failed, from that address only.
+    this.limiter.strike(ip);
+    const keyBlockedUntil = this.limiter.keyFailure(ip, session.fingerprint!);
+    const blocked = keyBlockedUntil === null ? '' : `; key refused from this address until ${new Date(keyBlockedUntil).toISOString()}`;
+    this.audit('refused', patientId, session.address, `handshake failure ${failure} with key ${session.fingerprint}; id not blocked, address struck${blocked}`);
+    if (keyBlockedUntil !== null) return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
     return disconnectMessage(failure);
   }
 
@@ -139,17 +187,23 @@ export class Doctor implements DoctorContext {
     const patientId = session.patientId!;
     const fingerprint = session.fingerprint!;
     const pin = this.store.pins.get(patientId);
-    if (pin && pin.keyFingerprint !== fingerprint && this.acceptedKeys.get(patientId) !== fingerprint) {
+    const accepted = this.isAcceptedKey(patientId, fingerprint);
+    if (pin && pin.keyFingerprint !== fingerprint && !accepted) {
       // Pinned meanwhile by another connection's first use: this one is the stranger.
       this.audit('impostor', patientId, session.address, `proved key ${fingerprint}; pinned key is ${pin.keyFingerprint}`);
       this.limiter.strike(session.socket.remoteIp);
       void session.close(disconnectMessage('KEY_MISMATCH'));
       return;
     }
-    const twin = [...this.sessions].find(
+    const others = [...this.sessions].filter(
       (s) => s !== session && s.patientId === patientId && (s.stage === 'admitted' || s.stage === 'awaiting-approval'),
     );
-    if (twin) {
+    if (accepted) {
+      // The doctor accepted this new key: sessions under the key it replaces end, nobody is blocked.
+      for (const old of others) void old.close(disconnectMessage('KEY_REPLACED'));
+    }
+    const twin = others.find((s) => s.fingerprint === fingerprint);
+    if (twin && !accepted) {
       // Both connections proved the same key: a cloned device. The seed blocks both.
       const entry = this.blockId(patientId, this.config.failureBlockMinutes, 'two sessions proved the same key (cloned device?)');
       const blocked: DoctorMessage = { op: 80, reason: 'Two devices used this identity at once; both are blocked.', until: entry.expiresAt };
@@ -157,34 +211,103 @@ export class Doctor implements DoctorContext {
       void session.close(blocked);
       return;
     }
-    if (pin || this.acceptedKeys.get(patientId) === fingerprint) {
-      this.admit(session, pin ? 'pinned key' : 'key change accepted by the doctor');
-    } else if (this.config.policy === 'tofu') {
-      this.admit(session, 'trust on first use');
-    } else {
-      this.pending.set(patientId, { kind: 'new-patient', id: patientId, address: session.address, fingerprint, requestedAt: this.now(), session });
-      session.awaitApproval();
-      this.audit('approval-requested', patientId, session.address, `new key ${fingerprint}`);
-      this.notify();
+    if (session.doctorKeyPair) this.identity.confirm(session.doctorKeyPair);
+    if (pin || accepted) return this.admit(session, pin ? 'pinned key' : 'key change accepted by the doctor');
+    // A new id that a person could mistake for a known one waits for the doctor under either policy.
+    const similarTo = this.lookAlikes.similarTo(patientId);
+    if (similarTo.length > 0) {
+      this.audit('look-alike', patientId, session.address, `new id looks like ${similarTo.join(', ')}; held for the doctor's approval`);
+      return this.hold(session, 'look-alike', similarTo);
     }
+    if (this.config.policy === 'tofu') return this.admit(session, 'trust on first use');
+    this.hold(session, 'new-patient', []);
+  }
+
+  private hold(session: PatientSession, kind: 'new-patient' | 'look-alike', similarTo: string[]): void {
+    const now = this.now();
+    const queued = this.queue({
+      kind,
+      id: session.patientId!,
+      address: session.address,
+      fingerprint: session.fingerprint!,
+      requestedAt: now,
+      expiresAt: now + this.config.approvalTimeoutMs,
+      pinnedFingerprint: null,
+      pinnedAt: null,
+      similarTo,
+      session,
+    });
+    if (!queued) return void session.close(disconnectMessage('RATE_LIMITED'));
+    // A new id waiting for approval is "connected": a look-alike of it is held as well.
+    this.lookAlikes.add(session.patientId!);
+    this.held.add(session);
+    session.awaitApproval();
+    this.audit('approval-requested', session.patientId, session.address, `${kind === 'look-alike' ? 'look-alike id, ' : ''}new key ${session.fingerprint}`);
+    this.notify();
+  }
+
+  /** Queues a request for the doctor; false when the queue is full. */
+  private queue(request: PendingRequest): boolean {
+    this.expirePending();
+    const added = this.pending.add(request);
+    if (!added) {
+      this.audit('refused', request.id, request.address, `approval queue full (${this.config.maxPending}); ${request.kind} request not queued`);
+      return false;
+    }
+    for (const old of added.displaced) {
+      this.audit('request-dropped', old.id, old.address, `${old.kind} request for key ${old.fingerprint} replaced by a newer one`);
+      if (old.session) void old.session.close(disconnectMessage('REJECTED'));
+    }
+    this.schedulePendingExpiry();
+    this.notify();
+    return true;
+  }
+
+  private expirePending(): void {
+    for (const lapsed of this.pending.expire()) {
+      this.audit('request-expired', lapsed.id, lapsed.address, `${lapsed.kind} request for key ${lapsed.fingerprint} lapsed undecided`);
+      if (lapsed.session) void lapsed.session.close(disconnectMessage('APPROVAL_TIMEOUT'));
+    }
+    for (const [id, accepted] of this.acceptedKeys) if (accepted.until <= this.now()) this.acceptedKeys.delete(id);
+  }
+
+  private schedulePendingExpiry(): void {
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    const next = this.pending.nextExpiry();
+    if (next === null) return;
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = null;
+      this.expirePending();
+      this.schedulePendingExpiry();
+      this.notify();
+    }, Math.max(0, next - this.now()) + 10);
+    this.pendingTimer.unref();
   }
 
   private admit(session: PatientSession, why: string): void {
     const patientId = session.patientId!;
     const fingerprint = session.fingerprint!;
     const publicKey = JSON.stringify({ p: session.group!.p.toString(16), g: session.group!.g.toString(16), y: session.patientY!.toString(16) });
-    const accepted = this.acceptedKeys.get(patientId) === fingerprint;
-    if (accepted) {
+    if (this.isAcceptedKey(patientId, fingerprint)) {
       this.store.pins.replace(patientId, fingerprint, publicKey);
       this.acceptedKeys.delete(patientId);
     } else {
+      if (!this.store.pins.get(patientId)) this.lookAlikes.add(patientId);
       this.store.pins.pin(patientId, fingerprint, publicKey);
     }
-    this.pending.delete(patientId);
+    const request = this.pending.forSession(session);
+    if (request) this.pending.remove(request);
+    this.authenticated(session);
     session.admit();
     this.conference.members.set(patientId, session);
     this.audit('admitted', patientId, session.address, `${why}; key ${fingerprint}`);
     this.rekey(`join of ${patientId}`);
+  }
+
+  /** The session no longer counts against its address's cap on unfinished connections. */
+  private authenticated(session: PatientSession): void {
+    if (this.unauthenticated.delete(session)) this.gate.authenticated(session.socket.remoteIp);
   }
 
   rekey(reason: string): void {
@@ -202,14 +325,18 @@ export class Doctor implements DoctorContext {
   }
 
   peerDisconnected(session: PatientSession, code: string, reason: string): void {
-    this.audit('disconnect', session.patientId, session.address, `patient sent opcode 60: ${code.slice(0, 40)} ${reason.slice(0, 200)}`);
+    // Peer text, quoted and escaped: it cannot pose as a line or a word of ours (issue: a reason
+    // with newlines printed fake "[admitted]" lines on the console and in the audit log).
+    this.audit('disconnect', session.patientId, session.address, `patient sent opcode 60, code ${quotePeerText(code, 40)}, reason ${quotePeerText(reason)}`);
   }
 
   sessionClosed(session: PatientSession, wasAdmitted: boolean): void {
     this.sessions.delete(session);
+    if (this.held.delete(session)) this.lookAlikes.remove(session.patientId!);
+    this.gate.closed(session.socket.remoteIp, !this.unauthenticated.delete(session));
     const id = session.patientId;
-    const pending = id ? this.pending.get(id) : undefined;
-    if (pending?.session === session) this.pending.delete(id!);
+    const request = this.pending.forSession(session);
+    if (request) this.pending.remove(request);
     if (wasAdmitted && id && this.conference.members.get(id) === session) {
       this.conference.members.delete(id);
       this.audit('removed', id, session.address, 'session ended');
@@ -241,28 +368,31 @@ export class Doctor implements DoctorContext {
     return removed;
   }
 
-  /** Approves a waiting new patient, or a key change for the next attempt; false if none matches. */
+  /** Approves a waiting request (a new patient, a look-alike id, or a key change for the next login); false if none matches. */
   approve(patientId: string, fingerprint: string): boolean {
-    const pending = this.pending.get(patientId);
-    if (!pending || pending.fingerprint !== fingerprint) return false;
-    this.pending.delete(patientId);
-    if (pending.kind === 'key-change') {
-      this.acceptedKeys.set(patientId, fingerprint);
-      this.audit('approved', patientId, pending.address, `key change to ${fingerprint} accepted; pinned at next login`);
-    } else if (pending.session && pending.session.stage === 'awaiting-approval') {
-      this.audit('approved', patientId, pending.address, `new key ${fingerprint} approved`);
-      this.admit(pending.session, 'approved by the doctor');
+    this.expirePending();
+    const request = this.pending.get(patientId, fingerprint);
+    if (!request) return false;
+    this.pending.remove(request);
+    if (request.kind === 'key-change') {
+      this.acceptedKeys.set(patientId, { fingerprint, until: this.now() + this.config.pendingTimeoutMs });
+      this.audit('approved', patientId, request.address, `key change to ${fingerprint} accepted (pinned key was ${request.pinnedFingerprint}); pinned at next login`);
+    } else if (request.session && request.session.stage === 'awaiting-approval') {
+      this.audit('approved', patientId, request.address, `${request.kind === 'look-alike' ? 'look-alike id' : 'new key'} ${fingerprint} approved`);
+      this.admit(request.session, 'approved by the doctor');
     }
+    this.schedulePendingExpiry();
     this.notify();
     return true;
   }
 
   reject(patientId: string, fingerprint: string): boolean {
-    const pending = this.pending.get(patientId);
-    if (!pending || pending.fingerprint !== fingerprint) return false;
-    this.pending.delete(patientId);
-    this.audit('rejected', patientId, pending.address, `key ${fingerprint} rejected`);
-    if (pending.session) void pending.session.close(disconnectMessage('REJECTED'));
+    const request = this.pending.get(patientId, fingerprint);
+    if (!request) return false;
+    this.pending.remove(request);
+    this.audit('rejected', patientId, request.address, `${request.kind} request for key ${fingerprint} rejected`);
+    if (request.session) void request.session.close(disconnectMessage('REJECTED'));
+    this.schedulePendingExpiry();
     this.notify();
     return true;
   }
@@ -282,6 +412,8 @@ export class Doctor implements DoctorContext {
     await Promise.all(sessions.map((s) => s.close(disconnectMessage('SHUTDOWN'))));
     this.conference.clear();
     this.pending.clear();
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
   }
 
   // ---- views ----
@@ -302,7 +434,8 @@ export class Doctor implements DoctorContext {
   }
 
   pendingApprovals(): PendingApproval[] {
-    return [...this.pending.values()].map(({ id, address, fingerprint, requestedAt }) => ({ id, address, fingerprint, requestedAt }));
+    this.expirePending();
+    return this.pending.list();
   }
 
   setPolicy(policy: DoctorConfig['policy']): void {

@@ -1,9 +1,13 @@
 /**
  * The doctor's long-term identity keys, one per group served (like SSH host keys, one per
- * algorithm): public parts in the store, private parts in the key vault. A key is created the
- * first time a validated group needs one and never replaced by anything a peer sends (the seed's
- * implementation let unauthenticated joins overwrite it). Custom groups are capped, so a stream
- * of made-up groups cannot make the doctor generate and store keys without end.
+ * algorithm): public parts in the store, private parts in the key vault. A key is never replaced
+ * by anything a peer sends (the seed's implementation let unauthenticated joins overwrite it).
+ *
+ * Standard groups' keys are stored when first needed. A custom group's key is held in memory
+ * only (a bounded, least-recently-used set) until a handshake in that group succeeds, and stored
+ * only then; when the store holds maxCustomGroups custom keys, the least recently used one is
+ * evicted (public and private part). So made-up groups cost no disk and fill no slot for good
+ * (issue: 16 hellos with made-up groups made every later custom group TOO_MANY_GROUPS, forever).
  */
 import { findStandardGroup, type AsyncCrypto, type Group, type KeyPair } from '../crypto/index.js';
 import { keyFingerprint, groupIdOf } from '../protocol/index.js';
@@ -11,15 +15,17 @@ import type { KeyVault, Store } from '../store/index.js';
 import type { KeyFingerprint } from '../../shared/contract.js';
 import { isCustomGroup } from './group-checker.js';
 
-export class TooManyGroupsError extends Error {
-  constructor() {
-    super('The doctor serves no more custom groups.');
-    this.name = 'TooManyGroupsError';
-  }
+/** Custom-group keys awaiting a first successful handshake. */
+const MAX_PROVISIONAL = 32;
+
+export interface IdentityEvents {
+  created(group: Group, fingerprint: string): void;
+  evicted(groupId: string, fingerprint: string): void;
 }
 
 export class DoctorIdentity {
   private readonly keys = new Map<string, KeyPair>();
+  private readonly provisional = new Map<string, KeyPair>();
   private readonly creating = new Map<string, Promise<KeyPair>>();
 
   constructor(
@@ -27,46 +33,87 @@ export class DoctorIdentity {
     private readonly vault: KeyVault,
     private readonly crypto: AsyncCrypto,
     private readonly maxCustomGroups: number,
-    private readonly onCreated: (group: Group, fingerprint: string) => void = () => {},
+    private readonly now: () => number,
+    private readonly events: IdentityEvents,
   ) {}
 
   groupId(group: Group): string {
     return groupIdOf((d) => this.crypto.engine.hash(d), group.p, group.g);
   }
 
-  /** The key pair for a validated group, loading or creating it. */
+  /** The key pair for a validated group: stored, provisional, or newly made. */
   keyFor(group: Group): Promise<KeyPair> {
     const id = this.groupId(group);
-    const cached = this.keys.get(id);
-    if (cached) return Promise.resolve(cached);
-    const stored = this.store.ownKeys.get(id);
-    const x = this.vault.get(id);
-    if (stored && x !== undefined && stored.p === group.p && stored.g === group.g) {
-      const pair: KeyPair = { group, x, y: stored.y };
-      this.keys.set(id, pair);
-      return Promise.resolve(pair);
-    }
+    const known = this.keys.get(id) ?? this.loadStored(group, id) ?? this.takeProvisional(id);
+    if (known) return Promise.resolve(known);
     const pending = this.creating.get(id);
     if (pending) return pending;
-    if (isCustomGroup(group) && this.customGroupCount() >= this.maxCustomGroups) {
-      return Promise.reject(new TooManyGroupsError());
-    }
     const job = this.create(group, id).finally(() => this.creating.delete(id));
     this.creating.set(id, job);
     return job;
   }
 
-  private async create(group: Group, id: string): Promise<KeyPair> {
-    const pair = await this.crypto.generateKeyPair(group);
-    this.vault.put(id, pair.x);
-    this.store.ownKeys.put({ groupId: id, p: group.p, g: group.g, y: pair.y, createdAt: Date.now() });
+  private loadStored(group: Group, id: string): KeyPair | undefined {
+    const stored = this.store.ownKeys.get(id);
+    const x = stored ? this.vault.get(id) : undefined;
+    if (!stored || x === undefined || stored.p !== group.p || stored.g !== group.g) return undefined;
+    const pair: KeyPair = { group, x, y: stored.y };
     this.keys.set(id, pair);
-    this.onCreated(group, this.fingerprintOf(pair));
     return pair;
   }
 
-  private customGroupCount(): number {
-    return this.store.ownKeys.list().filter((k) => !findStandardGroup(k.p, k.g)).length;
+  private takeProvisional(id: string): KeyPair | undefined {
+    const pair = this.provisional.get(id);
+    if (pair) {
+      this.provisional.delete(id);
+      this.provisional.set(id, pair); // most recently used last
+    }
+    return pair;
+  }
+
+  private async create(group: Group, id: string): Promise<KeyPair> {
+    const pair = await this.crypto.generateKeyPair(group);
+    if (isCustomGroup(group)) {
+      this.provisional.set(id, pair);
+      if (this.provisional.size > MAX_PROVISIONAL) this.provisional.delete(this.provisional.keys().next().value!);
+    } else {
+      this.persist(id, pair);
+    }
+    return pair;
+  }
+
+  /**
+   * A handshake with `pair` succeeded (the patient proved its key and the session key): store a
+   * provisional custom key now, evicting the least recently used custom key if the store is full,
+   * and note the use of a stored one.
+   */
+  confirm(pair: KeyPair): void {
+    const id = this.groupId(pair.group);
+    if (this.keys.get(id) === pair) {
+      this.store.ownKeys.touch(id, this.now());
+      return;
+    }
+    if (this.provisional.get(id) !== pair) return; // evicted from memory meanwhile: nothing to store
+    this.provisional.delete(id);
+    const custom = this.store.ownKeys.list().filter((k) => !findStandardGroup(k.p, k.g));
+    custom.sort((a, b) => (a.lastUsedAt ?? a.createdAt) - (b.lastUsedAt ?? b.createdAt));
+    while (custom.length >= this.maxCustomGroups) this.evict(custom.shift()!.groupId);
+    this.persist(id, pair);
+  }
+
+  private persist(id: string, pair: KeyPair): void {
+    this.vault.put(id, pair.x);
+    this.store.ownKeys.put({ groupId: id, p: pair.group.p, g: pair.group.g, y: pair.y, createdAt: this.now() });
+    this.keys.set(id, pair);
+    this.events.created(pair.group, this.fingerprintOf(pair));
+  }
+
+  private evict(id: string): void {
+    const stored = this.store.ownKeys.get(id);
+    this.store.ownKeys.remove(id);
+    this.vault.remove(id);
+    this.keys.delete(id);
+    if (stored) this.events.evicted(id, keyFingerprint((d) => this.crypto.engine.hash(d), stored.p, stored.g, stored.y));
   }
 
   fingerprintOf(pair: { group: Group; y: bigint }): string {

@@ -113,7 +113,7 @@ class DoctorService implements DoctorServiceApi {
   async listen(host: string, port: number): Promise<DoctorStatus> {
     if (this.listener) throw new ServiceError('ALREADY_LISTENING', `Already listening on ${this.listener.host}:${this.listener.port}.`);
     try {
-      this.listener = await listen(host, port, (socket) => this.doctor.accept(socket));
+      this.listener = await listen(host, port, (socket) => this.doctor.accept(socket), this.doctor.config.maxConnections + 512);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
       throw new ServiceError('LISTEN_FAILED', `Could not listen on ${host}:${port} (${code}).`);

@@ -52,13 +52,17 @@ export class PatientSession {
   private ackKey: Uint8Array | null = null;
   private exitKey: Uint8Array | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Aborts when the connection closes, so work done on its behalf (a group check) stops. */
+  private readonly closing = new AbortController();
 
   constructor(
     readonly socket: FramedSocket,
     private readonly ctx: DoctorContext,
   ) {
     this.connectedAt = ctx.now();
-    this.armTimer(ctx.config.handshakeTimeoutMs, 'HANDSHAKE_TIMEOUT');
+    // A connection that says nothing is dropped long before the handshake's own deadline, so
+    // idle connections cannot pile up under the per-address cap's nose.
+    this.armTimer(Math.min(ctx.config.firstMessageTimeoutMs, ctx.config.handshakeTimeoutMs), 'IDLE_TIMEOUT');
     socket.start({
       onFrame: (body) => this.onFrame(body),
       onProtocolError: (error) => this.fail(error.code, error.message),
@@ -73,6 +77,11 @@ export class PatientSession {
   /** The patient's public key as presented in its hello (null before it). */
   get patientY(): bigint | null {
     return this.patientKey?.y ?? null;
+  }
+
+  /** The doctor's key pair used in this handshake (until the session forgets its secrets). */
+  get doctorKeyPair(): KeyPair | null {
+    return this.doctorKey;
   }
 
   /** Re-read after every await: the connection may have closed meanwhile. */
@@ -94,6 +103,7 @@ export class PatientSession {
     this.clearTimer();
     const wasAdmitted = this.isAdmitted;
     this.stage = 'closed';
+    this.closing.abort();
     this.forgetSecrets();
     this.ctx.sessionClosed(this, wasAdmitted);
     await this.socket.end(final ? encodeDoctorMessage(final) : undefined);
@@ -103,7 +113,7 @@ export class PatientSession {
   fail(code: DisconnectCode, detail?: string): Promise<void> {
     if (this.stage !== 'closed') this.ctx.protocolFailure(this, code, detail);
     // Only validation details (never secrets) travel in the reason, so the patient can act on it.
-    return this.close(disconnectMessage(code, code === 'BAD_GROUP' || code === 'BAD_MESSAGE' ? detail : undefined));
+    return this.close(disconnectMessage(code, code === 'BAD_GROUP' || code === 'BAD_MESSAGE' || code === 'GROUPS_BUSY' ? detail : undefined));
   }
 
   private onClosed(): void {
@@ -163,27 +173,23 @@ export class PatientSession {
   /** Step 1: id and public key (p, g, y). */
   private async onHello(m: PatientMessageOf<5>): Promise<void> {
     this.patientId = m.patientId;
+    this.armTimer(Math.max(0, this.connectedAt + this.ctx.config.handshakeTimeoutMs - this.ctx.now()), 'HANDSHAKE_TIMEOUT');
     const refusal = this.ctx.screenHello(this, m.patientId);
     if (refusal) return void (await this.close(refusal));
-    const verdict = await this.ctx.groups.check(m.p, m.g);
+    const verdict = await this.ctx.groups.check(m.p, m.g, this.socket.remoteIp, this.closing.signal);
     if (this.isClosed()) return;
     if (!verdict.ok) {
-      return this.fail(verdict.reason === 'busy' ? 'RATE_LIMITED' : 'BAD_GROUP', verdict.message.replace(/^validateGroup: /, ''));
+      if (verdict.reason === 'abandoned') return;
+      return this.fail(verdict.reason === 'busy' ? 'GROUPS_BUSY' : 'BAD_GROUP', verdict.message.replace(/^validateGroup: /, ''));
     }
     const group = verdict.group;
     if (!isSubgroupElementUnsafe(group, m.y)) return this.fail('BAD_PUBLIC_KEY');
     this.group = group;
     this.patientKey = { group, y: m.y };
     this.fingerprint = this.ctx.fingerprint(group, m.y);
-    const keyRefusal = this.ctx.checkPin(this, m.patientId, this.fingerprint);
+    const keyRefusal = this.ctx.screenKey(this, m.patientId, this.fingerprint);
     if (keyRefusal) return void (await this.close(keyRefusal));
-    let doctorKey: KeyPair;
-    try {
-      doctorKey = await this.ctx.identity.keyFor(group);
-    } catch (error) {
-      if ((error as Error).name === 'TooManyGroupsError') return this.fail('TOO_MANY_GROUPS');
-      throw error;
-    }
+    const doctorKey = await this.ctx.identity.keyFor(group);
     if (this.isClosed()) return;
     this.doctorKey = doctorKey;
     this.stage = 'key-exchange';

@@ -31,7 +31,9 @@ export class FramedSocket {
     private readonly socket: Socket,
     maxFrameBytes = MAX_FRAME_BYTES,
   ) {
-    this.address = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    const ip = socket.remoteAddress ?? 'unknown';
+    // IPv6 in brackets, so the port cannot be read as part of the address (RFC 3986's form).
+    this.address = `${ip.includes(':') ? `[${ip}]` : ip}:${socket.remotePort ?? 0}`;
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -12,14 +12,19 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function listen(host: string, port: number, onConnection: (socket: FramedSocket) => void): Promise<Listener> {
+/**
+ * `maxSockets` is a last resort against running out of file descriptors, far above the doctor's
+ * own caps: the doctor refuses connections over its caps itself, with opcode 60 and a reason,
+ * and needs the sockets to say so.
+ */
+export function listen(host: string, port: number, onConnection: (socket: FramedSocket) => void, maxSockets = 4_096): Promise<Listener> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     onConnection(new FramedSocket(socket));
   });
-  server.maxConnections = 256;
+  server.maxConnections = maxSockets;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {

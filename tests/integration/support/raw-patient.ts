@@ -63,9 +63,10 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  /** `localAddress` picks the source address (any of 127.0.0.0/8 on loopback), as another host would. */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port }, () => resolve(new RawClient(socket)));
+      const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) }, () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
   }
@@ -139,6 +140,8 @@ export interface HandshakeOptions {
   replay10?: PatientMessageOf<10>;
   /** Sends a verifier computed from a wrong session key. */
   badVerifier?: boolean;
+  /** The source address to connect from (127.0.0.0/8), as a patient on another host. */
+  localAddress?: string;
 }
 
 export function newKeyPair(group: Group = FFDHE2048): KeyPair {
@@ -150,7 +153,7 @@ export async function handshake(port: number, options: HandshakeOptions): Promis
   const now = options.now ?? Date.now;
   const keyPair = options.keyPair ?? newKeyPair(options.group);
   const group = keyPair.group;
-  const client = await RawClient.open(port);
+  const client = await RawClient.open(port, '127.0.0.1', options.localAddress);
   client.send({ op: 5, v: 1, patientId: options.patientId, p: group.p, g: group.g, y: keyPair.y });
   const hello = await client.waitFor((m) => m.op === 5 || m.op === 60 || m.op === 80 || m.op === 'closed');
   if (hello.op !== 5) throw Object.assign(new Error(`hello refused: ${JSON.stringify(hello)}`), { reply: hello, client });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressLimiter } from '../../../src/main/doctor/address-limiter.js';
+import { AddressLimiter, addressBucket } from '../../../src/main/doctor/address-limiter.js';
 import { ReplayCache } from '../../../src/main/doctor/replay-cache.js';
 
 describe('AddressLimiter', () => {
@@ -33,5 +33,33 @@ describe('ReplayCache', () => {
     expect(cache.has('bob', 'n1')).toBe(false);
     now += 5_001;
     expect(cache.has('alice', 'n1')).toBe(false);
+  });
+});
+
+describe('addressBucket', () => {
+  it('counts IPv4 (also IPv4-mapped) addresses singly and IPv6 addresses by their /64', () => {
+    expect(addressBucket('127.0.0.2')).toBe('127.0.0.2');
+    expect(addressBucket('::ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(addressBucket('fd00::1')).toBe('fd00:0:0:0::/64');
+    expect(addressBucket('fd00:0:0:0:aaaa::2')).toBe('fd00:0:0:0::/64');
+    expect(addressBucket('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8:1:3::1')).not.toBe(addressBucket('2001:db8:1:2::1'));
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+  });
+});
+
+describe('AddressLimiter: failures per key', () => {
+  it('refuses a key from an address after maxKeyFailures, only from there, and only for a while', () => {
+    let t = 1_000_000;
+    const limiter = new AddressLimiter(() => t, 60, 100, 600_000, 3, 120_000);
+    expect(limiter.keyFailure('10.0.0.1', 'fp-a')).toBeNull();
+    expect(limiter.keyFailure('10.0.0.1', 'fp-a')).toBeNull();
+    expect(limiter.keyBlockedUntil('10.0.0.1', 'fp-a')).toBeNull();
+    expect(limiter.keyFailure('10.0.0.1', 'fp-a')).toBe(t + 120_000);
+    expect(limiter.keyBlockedUntil('10.0.0.1', 'fp-a')).toBe(t + 120_000);
+    expect(limiter.keyBlockedUntil('10.0.0.2', 'fp-a')).toBeNull();
+    expect(limiter.keyBlockedUntil('10.0.0.1', 'fp-b')).toBeNull();
+    t += 120_001;
+    expect(limiter.keyBlockedUntil('10.0.0.1', 'fp-a')).toBeNull();
   });
 });

@@ -218,9 +218,10 @@ describe('handleInvoke', () => {
     expect(lines[0]).toBe(AUDIT_CSV_HEADER.join(','));
     const [blocked] = value(await handleInvoke(rt, 'doctor.audit', { kind: 'blocked' }));
     const [bye] = value(await handleInvoke(rt, 'doctor.audit', { kind: 'disconnect' }));
-    expect(bye?.detail).toBe('patient sent opcode 60: BYE a, "quoted" detail');
+    // The peer's words stay quoted, their quotes escaped: they cannot pose as the doctor's own.
+    expect(bye?.detail).toBe('patient sent opcode 60, code "BYE", reason "a, \\"quoted\\" detail"');
     expect(lines).toContain(`${blocked!.seq},${new Date(blocked!.at).toISOString()},blocked,'@cmd,,${blocked!.detail}`);
-    expect(lines).toContain(`${bye!.seq},${new Date(bye!.at).toISOString()},disconnect,,${bye!.address},"patient sent opcode 60: BYE a, ""quoted"" detail"`);
+    expect(lines).toContain(`${bye!.seq},${new Date(bye!.at).toISOString()},disconnect,,${bye!.address},"patient sent opcode 60, code ""BYE"", reason ""a, \\""quoted\\"" detail"""`);
   });
 
   it('passes a ServiceError through with its code and sentence', async () => {
