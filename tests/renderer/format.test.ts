@@ -59,7 +59,12 @@ describe('describeChanges', () => {
     const after = {
       ...base,
       patients: [row('b', 'admitted')],
-      pending: [{ id: 'c', address: '127.0.0.1:2', fingerprint: '1', requestedAt: 0 }],
+      pending: [
+        {
+          id: 'c', kind: 'new-patient' as const, address: '127.0.0.1:2', fingerprint: '1', requestedAt: 0,
+          expiresAt: 300_000, pinnedFingerprint: null, pinnedAt: null, similarTo: [],
+        },
+      ],
     };
     expect(describeChanges(before, after)).toEqual([
       'Patient c asks to join and waits for your approval. Patient b admitted. Patient a left the conference.',

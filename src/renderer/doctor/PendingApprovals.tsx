@@ -1,63 +1,170 @@
 /**
- * Renderer process. Under the "Ask me" policy: patients whose handshake passed but who wait for
- * the doctor to compare their fingerprint and approve or reject them.
+ * Renderer process. Requests that wait for the doctor: a new patient under the "Ask me" policy, a
+ * look-alike id (held under either policy), or a pinned id presenting another key (a possible
+ * impersonation). Each kind gets its own card, so a key change never looks like a newcomer.
  */
 import { useId } from 'react';
-import type { PendingApproval } from '../../shared/contract.js';
+import type { PendingApproval, PendingKind } from '../../shared/contract.js';
 import { useAction, useApi } from '../common/ApiContext.js';
 import { Fingerprint } from '../common/Fingerprint.js';
 import { InlineAlert } from '../common/InlineAlert.js';
 import { formatClock, isoTime } from '../common/format.js';
+import { useNow } from '../common/useNow.js';
+import { compareIds, describeExpiry, describeSpelling, pendingText } from './pending-text.js';
+import type { SpelledChar } from './pending-text.js';
+
+/** Warnings first: a key change, then a look-alike id, then newcomers; otherwise in arrival order. */
+const ORDER: Record<PendingKind, number> = { 'key-change': 0, 'look-alike': 1, 'new-patient': 2 };
 
 export function PendingApprovals({ pending }: { pending: PendingApproval[] }) {
   const id = useId();
+  const now = useNow(pending.length > 0);
   if (pending.length === 0) return null;
+  const sorted = [...pending].sort((a, b) => (ORDER[a.kind] ?? 2) - (ORDER[b.kind] ?? 2) || a.requestedAt - b.requestedAt);
+  const warnings = pending.filter((p) => p.kind !== 'new-patient').length;
   return (
     <section className="panel panel-attention" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Waiting for your approval ({pending.length})</h2>
       <p className="hint">
-        Ask the patient to read their fingerprint aloud. Approve only if it matches the one shown here.
+        Check each request before you decide.
+        {warnings > 0 ? ` ${warnings} of them ${warnings === 1 ? 'is a warning' : 'are warnings'}: read ${warnings === 1 ? 'it' : 'them'} first.` : ''}
       </p>
       <ul className="pending-list">
-        {pending.map((p) => (
-          <PendingItem key={`${p.id}-${p.fingerprint}`} request={p} />
+        {sorted.map((p) => (
+          <PendingItem key={`${p.kind}-${p.id}-${p.fingerprint}`} request={p} now={now} />
         ))}
       </ul>
     </section>
   );
 }
 
-function PendingItem({ request }: { request: PendingApproval }) {
+export function PendingItem({ request, now }: { request: PendingApproval; now: number }) {
   const api = useApi();
   const action = useAction();
+  const titleId = useId();
+  const text = pendingText(request);
   const decide = (verdict: 'doctor.approve' | 'doctor.reject') =>
     void action.run(() => api.invoke(verdict, { patientId: request.id, fingerprint: request.fingerprint }));
+  const warning = request.kind === 'key-change' || request.kind === 'look-alike';
   return (
-    <li className="pending-item">
-      <div className="pending-who">
-        <span className="patient-id">{request.id}</span>
-        <span className="sub">
-          from {request.address}, asked at <time dateTime={isoTime(request.requestedAt)}>{formatClock(request.requestedAt)}</time>
+    <li className={`pending-card pending-card-${request.kind}`} aria-labelledby={titleId}>
+      <h3 id={titleId} className="pending-title">
+        {warning ? (
+          <span className="pending-icon" aria-hidden="true">
+            !
+          </span>
+        ) : null}
+        {warning ? <span className="visually-hidden">Warning: </span> : null}
+        <span className="wrap-anywhere">
+          {text.headlineParts.map((part, k) =>
+            typeof part === 'string' ? part : (
+              <code key={k} className="pending-id">
+                {part.id}
+              </code>
+            ),
+          )}
         </span>
-      </div>
-      <div className="pending-fp">
-        <span className="sub-label">Fingerprint</span> <Fingerprint value={request.fingerprint} />
-      </div>
+      </h3>
+      <p className="pending-explain">{text.explanation}</p>
+      {request.kind === 'look-alike' ? <LookAlikeComparison id={request.id} similarTo={request.similarTo} /> : null}
+      <dl className="pending-facts">
+        {request.kind === 'key-change' ? (
+          <>
+            <dt>
+              {request.pinnedAt !== null && text.pinnedSince !== null ? (
+                <>
+                  Pinned key (since <time dateTime={isoTime(request.pinnedAt)}>{text.pinnedSince}</time>)
+                </>
+              ) : (
+                text.pinnedLabel
+              )}
+            </dt>
+            <dd>
+              <Fingerprint value={request.pinnedFingerprint} />
+            </dd>
+            <dt>Presented key</dt>
+            <dd>
+              <Fingerprint value={request.fingerprint} />
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Fingerprint</dt>
+            <dd>
+              <Fingerprint value={request.fingerprint} />
+            </dd>
+          </>
+        )}
+        <dt>From</dt>
+        <dd className="wrap-anywhere">{request.address}</dd>
+        <dt>Asked at</dt>
+        <dd>
+          <time dateTime={isoTime(request.requestedAt)}>{formatClock(request.requestedAt)}</time>
+        </dd>
+        <dt>Request</dt>
+        <dd>
+          <time dateTime={isoTime(request.expiresAt)}>{describeExpiry(request.expiresAt, now)}</time>
+        </dd>
+      </dl>
+      <p className="pending-advice">
+        <strong>{warning ? 'Before accepting: ' : 'Check: '}</strong>
+        {text.advice}
+      </p>
       <div className="button-row">
-        <button type="button" aria-label={`Approve ${request.id}`} disabled={action.busy} onClick={() => decide('doctor.approve')}>
-          Approve
-        </button>
         <button
           type="button"
-          className="button-danger"
-          aria-label={`Reject ${request.id}`}
+          className={request.kind === 'key-change' ? 'button-caution' : undefined}
+          aria-label={text.approveLabel}
           disabled={action.busy}
-          onClick={() => decide('doctor.reject')}
+          onClick={() => decide('doctor.approve')}
         >
+          {text.approveText}
+        </button>
+        <button type="button" className="button-danger" aria-label={text.rejectLabel} disabled={action.busy} onClick={() => decide('doctor.reject')}>
           Reject
         </button>
       </div>
       <InlineAlert message={action.error} />
     </li>
+  );
+}
+
+/** The requested id beside each id it resembles, one character per cell, the differing ones marked. */
+function LookAlikeComparison({ id, similarTo }: { id: string; similarTo: string[] }) {
+  if (similarTo.length === 0) return null;
+  return (
+    <div className="id-compare">
+      {similarTo.map((other) => {
+        const spelled = compareIds(id, other);
+        return (
+          <div className="id-pair" key={other}>
+            <SpelledId label="This request" id={id} chars={spelled.id} />
+            <SpelledId label="Looks like" id={other} chars={spelled.other} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function SpelledId({ label, id, chars }: { label: string; id: string; chars: SpelledChar[] }) {
+  return (
+    <div className="spelled-row">
+      <span className="sub-label">{label}</span>
+      <span className="spelled-id" role="img" aria-label={`${id}, spelled: ${describeSpelling(chars)}`}>
+        {chars.map((c, k) => (
+          <span key={k} className={`spelled-char${c.differs ? ' spelled-differs' : ''}${c.unusual ? ' spelled-unusual' : ''}`}>
+            <span className="spelled-glyph">{c.char}</span>
+            {c.unusual || c.differs ? (
+              <span className="spelled-note">
+                {c.name}
+                <br />
+                {c.codePoint}
+              </span>
+            ) : null}
+          </span>
+        ))}
+      </span>
+    </div>
   );
 }
