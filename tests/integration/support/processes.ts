@@ -38,9 +38,21 @@ export interface LineMatch {
   index: number;
 }
 
-/** One running `medchat` process: its stdout and stderr as lines, and bounded waits on them. */
+/** A hostile client's script under tests/hostile, run from TypeScript through tsx. */
+export const HOSTILE_DIR = join(ROOT, 'tests', 'hostile');
+
+export interface SpawnTarget {
+  /** The script to run (bin/medchat.js by default). */
+  script: string;
+  /** Node options before the script, e.g. ['--import', 'tsx']. */
+  nodeArgs: string[];
+}
+
+/** One running `medchat` (or hostile script) process: its output as lines, and bounded waits on them. */
 export class CliProcess {
   readonly lines: string[] = [];
+  /** When each line arrived here (Date.now()), parallel to `lines`. */
+  readonly times: number[] = [];
   readonly proc: ChildProcess;
   /** Resolves with the exit code, or null when a signal ended the process. */
   readonly exited: Promise<number | null>;
@@ -52,9 +64,14 @@ export class CliProcess {
   constructor(
     readonly name: string,
     readonly args: string[],
+    target: SpawnTarget = { script: BIN, nodeArgs: [] },
   ) {
-    assertCliBuilt();
-    this.proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    if (target.script === BIN) assertCliBuilt();
+    this.proc = spawn(process.execPath, [...target.nodeArgs, target.script, ...args], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     running.add(this);
     this.collect(this.proc.stdout!);
     this.collect(this.proc.stderr!);
@@ -71,6 +88,7 @@ export class CliProcess {
       });
       this.proc.once('error', (error) => {
         this.lines.push(`[spawn error] ${error.message}`);
+        this.times.push(Date.now());
         this.done = true;
         running.delete(this);
         this.wake();
@@ -86,12 +104,19 @@ export class CliProcess {
       const parts = (partial + chunk).split(/\r?\n/);
       partial = parts.pop() ?? '';
       if (parts.length > 0) {
-        this.lines.push(...parts);
+        const at = Date.now();
+        for (const part of parts) {
+          this.lines.push(part);
+          this.times.push(at);
+        }
         this.wake();
       }
     });
     stream.on('end', () => {
-      if (partial) this.lines.push(partial);
+      if (partial) {
+        this.lines.push(partial);
+        this.times.push(Date.now());
+      }
       partial = '';
       this.wake();
     });
@@ -223,6 +248,11 @@ export interface CliResult {
   code: number | null;
   lines: string[];
   output: string;
+}
+
+/** Starts `tests/hostile/NAME.ts ARGS` (an attacker speaking the wire protocol) in a process of its own. */
+export function startHostile(name: string, args: string[]): CliProcess {
+  return new CliProcess(`hostile ${name}`, args, { script: join(HOSTILE_DIR, `${name}.ts`), nodeArgs: ['--import', 'tsx'] });
 }
 
 /** Runs a one-shot command (audit, perf, a refused start) to its end, killing it after `ms`. */
