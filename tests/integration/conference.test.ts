@@ -95,6 +95,22 @@ describe('conference', () => {
     expect(d.audit.some((e) => e.kind === 'blocked' && /cloned/.test(e.detail))).toBe(true);
   });
 
+  it('another key under a new id that waits for approval is no clone: nobody is blocked', async () => {
+    const d = await doctorFor({ config: { policy: 'ask' } });
+    const alice = await patient('alice');
+    const waiting = await alice.connect(d.port);
+    expect(waiting.state).toBe('handshake');
+    const stranger = await patient('alice'); // its own data folder, so its own key
+    const other = await stranger.connect(d.port);
+    expect(other.ownFingerprint).not.toBe(waiting.ownFingerprint);
+    expect(other.state).toBe('handshake');
+    expect(d.service.snapshot().pending.map((p) => p.fingerprint).sort()).toEqual([waiting.ownFingerprint, other.ownFingerprint].sort());
+    expect(alice.service.status().state).toBe('handshake');
+    expect(d.audit.some((e) => e.kind === 'blocked')).toBe(false);
+    d.service.approve('alice', waiting.ownFingerprint!);
+    await eventually(() => alice.service.status().state === 'admitted', 5000, 'admitted after approval');
+  });
+
   it('a patient who leaves is removed and the group key changes', async () => {
     const d = await doctorFor();
     const alice = await patient('alice');

@@ -109,6 +109,12 @@ describe('PendingApprovals', () => {
     expect(html).toContain('aria-label="Reject bob"');
     expect(html).toContain('127.0.0.1:40000');
   });
+  it('puts each key of a key change under its own label', () => {
+    const html = render([keyChange]);
+    expect(html).toMatch(new RegExp(`Pinned key \\(since <time[^>]*>[^<]*</time>\\)</dt><dd><code class="fingerprint">${PINNED}</code></dd>`));
+    expect(html).toContain(`<dt>Presented key</dt><dd><code class="fingerprint">${PRESENTED}</code></dd>`);
+    expect(render([{ ...keyChange, pinnedAt: null }])).toContain(`<dt>Pinned key (date unknown)</dt><dd><code class="fingerprint">${PINNED}</code></dd>`);
+  });
   it('spells out a look-alike id', () => {
     const html = render([lookAlike]);
     expect(html).toContain('pending-card-look-alike');

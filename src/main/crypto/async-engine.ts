@@ -4,7 +4,7 @@
  * patient's handshake computes. Workers run the same CryptoEngine; each reply carries the time
  * the primitive took, recorded here into the caller's PerfMetrics as if it had run inline.
  *
- * Two lanes share the pool. Everything is the `normal` lane (FIFO) except custom-group
+ * Two lanes share the pool. Everything is the `normal` lane except custom-group
  * validation, which takes up to seconds and which anyone can request, so it runs in the
  * `background` lane: a background job starts only when no normal job waits, at most
  * `maxBackground` run at once, and never on the last idle worker of a pool of two or more, so
@@ -15,9 +15,14 @@
  * ends (the work runs on libuv's thread pool), so until it has exited it still counts against
  * `maxBackground` ("draining").
  *
+ * The normal lane is fair between sources: each call may name its `source` (the doctor passes
+ * the patient's address), and queued jobs are served one source at a time in turn (FairQueue),
+ * so many handshakes from a few addresses cannot hold back a newcomer from elsewhere.
+ *
  * `workers: 0` runs the same calls inline (for short-lived CLI commands and tests that want one
  * thread); the cheap primitives (hash, HMAC, AES) always run inline, where they take microseconds.
  */
+import { FairQueue } from './fair-queue.js';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { Ciphertext, KeyPair, PublicKey } from './elgamal.js';
@@ -59,6 +64,11 @@ function abortError(signal: AbortSignal): Error {
   return error;
 }
 
+/** Options of a normal-lane call: `source` names whose work it is, for fair queueing. */
+export interface CallOptions {
+  source?: string;
+}
+
 interface Job {
   request: WorkerRequest;
   lane: Lane;
@@ -87,7 +97,7 @@ export class AsyncCrypto {
   private readonly maxBackgroundQueue: number;
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly normalQueue: Job[] = [];
+  private readonly normalQueue = new FairQueue<Job>();
   private readonly backgroundQueue: Job[] = [];
   private readonly inFlight = new Map<Worker, Job>();
   /** Terminations of workers whose background job was aborted, until each worker has exited. */
@@ -212,7 +222,7 @@ export class AsyncCrypto {
   }
 
   private abort(job: Job, signal: AbortSignal): void {
-    if (!remove(job.lane === 'normal' ? this.normalQueue : this.backgroundQueue, job)) {
+    if (!(job.lane === 'normal' ? this.normalQueue.remove(job) : remove(this.backgroundQueue, job))) {
       const worker = [...this.inFlight].find(([, running]) => running === job)?.[0];
       if (!worker) return; // already settled
       this.replace(worker);
@@ -237,6 +247,7 @@ export class AsyncCrypto {
     inline: () => T | Promise<T>,
     lane: Lane = 'normal',
     signal?: AbortSignal,
+    source = '',
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('AsyncCrypto: closed'));
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -263,37 +274,62 @@ export class AsyncCrypto {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      (lane === 'normal' ? this.normalQueue : this.backgroundQueue).push(job);
+      if (lane === 'normal') this.normalQueue.push(source, job);
+      else this.backgroundQueue.push(job);
       this.pump();
     });
   }
 
-  async generateKeyPair(group: Group): Promise<KeyPair> {
-    const raw = await this.run('KeyPair Generation', 'keygen', [plainGroup(group)], () => this.bare().generateKeyPair(group));
+  async generateKeyPair(group: Group, options: CallOptions = {}): Promise<KeyPair> {
+    const raw = await this.run('KeyPair Generation', 'keygen', [plainGroup(group)], () => this.bare().generateKeyPair(group), 'normal', undefined, options.source);
     return { group, x: raw.x, y: raw.y };
   }
 
-  encrypt(recipient: PublicKey, message: bigint): Promise<Ciphertext> {
-    return this.run('ElGamal Encryption', 'encrypt', [plainGroup(recipient.group), recipient.y, message], () =>
-      this.bare().encrypt(recipient, message),
+  encrypt(recipient: PublicKey, message: bigint, options: CallOptions = {}): Promise<Ciphertext> {
+    return this.run(
+      'ElGamal Encryption',
+      'encrypt',
+      [plainGroup(recipient.group), recipient.y, message],
+      () => this.bare().encrypt(recipient, message),
+      'normal',
+      undefined,
+      options.source,
     );
   }
 
-  decrypt(keyPair: KeyPair, ciphertext: Ciphertext): Promise<bigint> {
-    return this.run('ElGamal Decryption', 'decrypt', [plainGroup(keyPair.group), keyPair.x, keyPair.y, ciphertext.c1, ciphertext.c2], () =>
-      this.bare().decrypt(keyPair, ciphertext),
+  decrypt(keyPair: KeyPair, ciphertext: Ciphertext, options: CallOptions = {}): Promise<bigint> {
+    return this.run(
+      'ElGamal Decryption',
+      'decrypt',
+      [plainGroup(keyPair.group), keyPair.x, keyPair.y, ciphertext.c1, ciphertext.c2],
+      () => this.bare().decrypt(keyPair, ciphertext),
+      'normal',
+      undefined,
+      options.source,
     );
   }
 
-  sign(keyPair: KeyPair, message: Uint8Array): Promise<Signature> {
-    return this.run('Signature Generation', 'sign', [plainGroup(keyPair.group), keyPair.x, keyPair.y, message], () =>
-      this.bare().sign(keyPair, message),
+  sign(keyPair: KeyPair, message: Uint8Array, options: CallOptions = {}): Promise<Signature> {
+    return this.run(
+      'Signature Generation',
+      'sign',
+      [plainGroup(keyPair.group), keyPair.x, keyPair.y, message],
+      () => this.bare().sign(keyPair, message),
+      'normal',
+      undefined,
+      options.source,
     );
   }
 
-  verify(signer: PublicKey, message: Uint8Array, signature: Signature): Promise<boolean> {
-    return this.run('Signature Verification', 'verify', [plainGroup(signer.group), signer.y, message, signature.r, signature.s], () =>
-      this.bare().verify(signer, message, signature),
+  verify(signer: PublicKey, message: Uint8Array, signature: Signature, options: CallOptions = {}): Promise<boolean> {
+    return this.run(
+      'Signature Verification',
+      'verify',
+      [plainGroup(signer.group), signer.y, message, signature.r, signature.s],
+      () => this.bare().verify(signer, message, signature),
+      'normal',
+      undefined,
+      options.source,
     );
   }
 
@@ -320,7 +356,7 @@ export class AsyncCrypto {
   async close(): Promise<void> {
     this.closed = true;
     const closed = (): Error => new Error('AsyncCrypto: closed');
-    for (const job of this.normalQueue.splice(0)) job.reject(closed());
+    for (const job of this.normalQueue.drain()) job.reject(closed());
     for (const job of this.backgroundQueue.splice(0)) job.reject(closed());
     for (const job of this.inFlight.values()) job.reject(closed());
     this.inFlight.clear();

@@ -34,8 +34,9 @@ export interface DoctorConfig {
   maxKeyFailures: number;
   /** How long a key-change, look-alike or new-patient request waits for the doctor. */
   pendingTimeoutMs: number;
-  /** Requests waiting at once: per id, and in all. */
+  /** Requests waiting at once: per id, per source address, and in all. */
   maxPendingPerId: number;
+  maxPendingPerAddress: number;
   maxPending: number;
 }
 
@@ -58,5 +59,6 @@ export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
   maxKeyFailures: 3,
   pendingTimeoutMs: 10 * 60_000,
   maxPendingPerId: 4,
-  maxPending: 64,
+  maxPendingPerAddress: 4,
+  maxPending: 256,
 };

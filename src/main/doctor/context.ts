@@ -17,12 +17,14 @@ export interface DoctorContext {
   fingerprint(group: Group, y: bigint): string;
   /** Rate limit and block list; a message to end with, or null to go on. */
   screenHello(session: PatientSession, patientId: string): DoctorMessage | null;
-  /** The key presented: refused from this address, or a key change for a pinned id; a message to end with, or null to go on. */
+  /** The key presented: refused from this address after failed handshakes; a message to end with, or null to go on. */
   screenKey(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null;
   joined(session: PatientSession): void;
   /** A failed handshake check: the outsider rule decides between block and refusal. */
   handshakeFailure(session: PatientSession, failure: HandshakeFailure): DoctorMessage;
   protocolFailure(session: PatientSession, code: DisconnectCode, detail?: string): void;
+  /** The connection did not finish its handshake in time: a strike against its address. */
+  timedOut(session: PatientSession): void;
   /** The patient proved its key and the session key. */
   proven(session: PatientSession): void;
   delivered(session: PatientSession, seq: number): void;

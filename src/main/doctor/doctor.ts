@@ -11,6 +11,7 @@ import type { KeyVault, Store } from '../store/index.js';
 import type { AuditEntry, BlockEntry, BroadcastReceipt, PatientRow, PendingApproval } from '../../shared/contract.js';
 import { quotePeerText } from '../../shared/peer-text.js';
 import { AddressLimiter } from './address-limiter.js';
+import { AuditThrottle } from './audit-throttle.js';
 import { Conference } from './conference.js';
 import { ConnectionGate } from './connection-gate.js';
 import type { DoctorConfig } from './config.js';
@@ -18,7 +19,7 @@ import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
 import { DoctorIdentity } from './identity.js';
 import { LookAlikeIndex } from './look-alike.js';
-import { PendingRequests, type PendingRequest } from './pending-requests.js';
+import { PendingRequests, sourceOf, type PendingRequest } from './pending-requests.js';
 import { ReplayCache } from './replay-cache.js';
 import { PatientSession, type HandshakeFailure } from './session.js';
 
@@ -42,6 +43,7 @@ export class Doctor implements DoctorContext {
   private readonly store: Store;
   private readonly limiter: AddressLimiter;
   private readonly gate: ConnectionGate;
+  private readonly throttle: AuditThrottle;
   private readonly sessions = new Set<PatientSession>();
   /** Sessions that count against their address's cap on unfinished connections. */
   private readonly unauthenticated = new Set<PatientSession>();
@@ -79,7 +81,8 @@ export class Doctor implements DoctorContext {
       this.config.maxKeyFailures,
       this.config.failureBlockMinutes * 60_000,
     );
-    this.gate = new ConnectionGate(deps.now, this.config);
+    this.gate = new ConnectionGate(this.config);
+    this.throttle = new AuditThrottle(deps.now);
     this.pending = new PendingRequests(deps.now, this.config);
     this.conference = new Conference(deps.crypto, deps.now);
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
@@ -90,7 +93,7 @@ export class Doctor implements DoctorContext {
   accept(socket: FramedSocket): void {
     const refusal = this.gate.open(socket.remoteIp);
     if (refusal) {
-      if (refusal.auditDetail) this.audit('refused', null, socket.address, refusal.auditDetail);
+      this.auditUnproven('refused', null, socket.address, refusal.detail);
       void socket.end(encodeDoctorMessage(disconnectMessage(refusal.code)));
       return;
     }
@@ -104,19 +107,31 @@ export class Doctor implements DoctorContext {
     this.onAudit(this.store.audit.append({ kind, patientId, address, detail }));
   }
 
+  /** A row caused by a connection that has proven nothing yet: a few a minute per source address and kind. */
+  private auditUnproven(kind: string, patientId: string | null, address: string, detail: string): void {
+    const { write, note } = this.throttle.admit(`${kind} ${sourceOf(address)}`);
+    if (write) this.audit(kind, patientId, address, detail + note);
+  }
+
+  /** Rows about a session: throttled until it is admitted. */
+  private auditSession(session: PatientSession, kind: string, detail: string): void {
+    if (session.isAdmitted) this.audit(kind, session.patientId, session.address, detail);
+    else this.auditUnproven(kind, session.patientId, session.address, detail);
+  }
+
   fingerprint(group: Group, y: bigint): string {
     return keyFingerprint((d) => this.crypto.engine.hash(d), group.p, group.g, y);
   }
 
   screenHello(session: PatientSession, patientId: string): DoctorMessage | null {
     if (!this.limiter.allowHandshake(session.socket.remoteIp)) {
-      this.audit('refused', patientId, session.address, 'rate limited');
+      this.auditUnproven('refused', patientId, session.address, 'rate limited');
       return disconnectMessage('RATE_LIMITED');
     }
     const block = this.store.blocks.active(patientId);
     if (block) {
       const minutes = Math.max(1, Math.ceil((block.expiresAt - this.now()) / 60_000));
-      this.audit('refused', patientId, session.address, `blocked until ${new Date(block.expiresAt).toISOString()}`);
+      this.auditUnproven('refused', patientId, session.address, `blocked until ${new Date(block.expiresAt).toISOString()}`);
       return { op: 80, reason: `You are blocked (${block.reason}); about ${minutes} min left.`, until: block.expiresAt };
     }
     return null;
@@ -124,29 +139,9 @@ export class Doctor implements DoctorContext {
 
   screenKey(session: PatientSession, patientId: string, fingerprint: string): DoctorMessage | null {
     const keyBlockedUntil = this.limiter.keyBlockedUntil(session.socket.remoteIp, fingerprint);
-    if (keyBlockedUntil !== null) {
-      this.audit('refused', patientId, session.address, `key ${fingerprint} is refused from this address after failed handshakes`);
-      return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
-    }
-    const pin = this.store.pins.get(patientId);
-    if (!pin || pin.keyFingerprint === fingerprint || this.isAcceptedKey(patientId, fingerprint)) return null;
-    // Someone presents another key for a pinned id: an impostor until a person says otherwise.
-    this.limiter.strike(session.socket.remoteIp);
-    this.audit('impostor', patientId, session.address, `presented key ${fingerprint}; pinned key is ${pin.keyFingerprint}`);
-    const now = this.now();
-    const added = this.queue({
-      kind: 'key-change',
-      id: patientId,
-      address: session.address,
-      fingerprint,
-      requestedAt: now,
-      expiresAt: now + this.config.pendingTimeoutMs,
-      pinnedFingerprint: pin.keyFingerprint,
-      pinnedAt: pin.firstSeen,
-      similarTo: [],
-      session: null,
-    });
-    return disconnectMessage(added ? 'PENDING_KEY_CHANGE' : 'KEY_MISMATCH');
+    if (keyBlockedUntil === null) return null;
+    this.auditUnproven('refused', patientId, session.address, `key ${fingerprint} is refused from this address after failed handshakes`);
+    return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
   }
 
   private isAcceptedKey(patientId: string, fingerprint: string): boolean {
@@ -160,7 +155,7 @@ export class Doctor implements DoctorContext {
   }
 
   joined(session: PatientSession): void {
-    this.audit('join', session.patientId, session.address, `group ${session.group!.name} (${session.group!.bits} bits), key ${session.fingerprint}`);
+    this.auditSession(session, 'join', `group ${session.group!.name} (${session.group!.bits} bits), key ${session.fingerprint}`);
     this.notify();
   }
 
@@ -174,13 +169,17 @@ export class Doctor implements DoctorContext {
     this.limiter.strike(ip);
     const keyBlockedUntil = this.limiter.keyFailure(ip, session.fingerprint!);
     const blocked = keyBlockedUntil === null ? '' : `; key refused from this address until ${new Date(keyBlockedUntil).toISOString()}`;
-    this.audit('refused', patientId, session.address, `handshake failure ${failure} with key ${session.fingerprint}; id not blocked, address struck${blocked}`);
+    this.auditUnproven('refused', patientId, session.address, `handshake failure ${failure} with key ${session.fingerprint}; id not blocked, address struck${blocked}`);
     if (keyBlockedUntil !== null) return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
     return disconnectMessage(failure);
   }
 
   protocolFailure(session: PatientSession, code: DisconnectCode, detail?: string): void {
-    this.audit('protocol-error', session.patientId, session.address, detail ? `${code}: ${detail}`.slice(0, 300) : code);
+    this.auditSession(session, 'protocol-error', detail ? `${code}: ${detail}`.slice(0, 300) : code);
+  }
+
+  timedOut(session: PatientSession): void {
+    this.limiter.strike(session.socket.remoteIp);
   }
 
   proven(session: PatientSession): void {
@@ -188,13 +187,7 @@ export class Doctor implements DoctorContext {
     const fingerprint = session.fingerprint!;
     const pin = this.store.pins.get(patientId);
     const accepted = this.isAcceptedKey(patientId, fingerprint);
-    if (pin && pin.keyFingerprint !== fingerprint && !accepted) {
-      // Pinned meanwhile by another connection's first use: this one is the stranger.
-      this.audit('impostor', patientId, session.address, `proved key ${fingerprint}; pinned key is ${pin.keyFingerprint}`);
-      this.limiter.strike(session.socket.remoteIp);
-      void session.close(disconnectMessage('KEY_MISMATCH'));
-      return;
-    }
+    if (pin && pin.keyFingerprint !== fingerprint && !accepted) return this.keyChangeRequested(session, pin);
     const others = [...this.sessions].filter(
       (s) => s !== session && s.patientId === patientId && (s.stage === 'admitted' || s.stage === 'awaiting-approval'),
     );
@@ -216,11 +209,36 @@ export class Doctor implements DoctorContext {
     // A new id that a person could mistake for a known one waits for the doctor under either policy.
     const similarTo = this.lookAlikes.similarTo(patientId);
     if (similarTo.length > 0) {
-      this.audit('look-alike', patientId, session.address, `new id looks like ${similarTo.join(', ')}; held for the doctor's approval`);
+      this.auditUnproven('look-alike', patientId, session.address, `new id looks like ${similarTo.join(', ')}; held for the doctor's approval`);
       return this.hold(session, 'look-alike', similarTo);
     }
     if (this.config.policy === 'tofu') return this.admit(session, 'trust on first use');
     this.hold(session, 'new-patient', []);
+  }
+
+  /**
+   * A pinned id proved another key: an impostor, or the patient's new device, until a person
+   * says which. Only a proven key reaches the doctor's queue (hello-only requests, which cost an
+   * outsider nothing, held it for ten minutes each), and the real patient stays admitted.
+   */
+  private keyChangeRequested(session: PatientSession, pin: { keyFingerprint: string; firstSeen: number }): void {
+    const patientId = session.patientId!;
+    const fingerprint = session.fingerprint!;
+    const now = this.now();
+    const queued = this.queue({
+      kind: 'key-change',
+      id: patientId,
+      address: session.address,
+      fingerprint,
+      requestedAt: now,
+      expiresAt: now + this.config.pendingTimeoutMs,
+      pinnedFingerprint: pin.keyFingerprint,
+      pinnedAt: pin.firstSeen,
+      similarTo: [],
+      session: null,
+    });
+    this.auditUnproven('impostor', patientId, session.address, `proved key ${fingerprint}; pinned key is ${pin.keyFingerprint}; ${queued ? 'queued for the doctor as a key change' : 'not queued'}`);
+    void session.close(disconnectMessage(queued ? 'PENDING_KEY_CHANGE' : 'TOO_MANY_REQUESTS'));
   }
 
   private hold(session: PatientSession, kind: 'new-patient' | 'look-alike', similarTo: string[]): void {
@@ -237,26 +255,28 @@ export class Doctor implements DoctorContext {
       similarTo,
       session,
     });
-    if (!queued) return void session.close(disconnectMessage('RATE_LIMITED'));
+    if (!queued) return void session.close(disconnectMessage('TOO_MANY_REQUESTS'));
     // A new id waiting for approval is "connected": a look-alike of it is held as well.
     this.lookAlikes.add(session.patientId!);
     this.held.add(session);
     session.awaitApproval();
-    this.audit('approval-requested', session.patientId, session.address, `${kind === 'look-alike' ? 'look-alike id, ' : ''}new key ${session.fingerprint}`);
+    this.auditUnproven('approval-requested', session.patientId, session.address, `${kind === 'look-alike' ? 'look-alike id, ' : ''}new key ${session.fingerprint}`);
     this.notify();
   }
 
-  /** Queues a request for the doctor; false when the queue is full. */
+  /** Queues a request for the doctor; false when a bound refuses it. */
   private queue(request: PendingRequest): boolean {
     this.expirePending();
-    const added = this.pending.add(request);
-    if (!added) {
-      this.audit('refused', request.id, request.address, `approval queue full (${this.config.maxPending}); ${request.kind} request not queued`);
+    const outcome = this.pending.add(request);
+    if (!outcome.added) {
+      const bound = { 'per-id': `${this.config.maxPendingPerId} for this id`, 'per-address': `${this.config.maxPendingPerAddress} from this address`, full: `${this.config.maxPending} in all` }[outcome.why];
+      this.auditUnproven('refused', request.id, request.address, `${request.kind} request for key ${request.fingerprint} not queued: ${bound} are waiting`);
       return false;
     }
-    for (const old of added.displaced) {
-      this.audit('request-dropped', old.id, old.address, `${old.kind} request for key ${old.fingerprint} replaced by a newer one`);
-      if (old.session) void old.session.close(disconnectMessage('REJECTED'));
+    const old = outcome.replaced;
+    if (old) {
+      this.auditUnproven('request-replaced', old.id, old.address, `${old.kind} request for key ${old.fingerprint} replaced by a newer one from the same address`);
+      if (old.session && old.session !== request.session) void old.session.close(disconnectMessage('REQUEST_REPLACED'));
     }
     this.schedulePendingExpiry();
     this.notify();
@@ -327,7 +347,7 @@ export class Doctor implements DoctorContext {
   peerDisconnected(session: PatientSession, code: string, reason: string): void {
     // Peer text, quoted and escaped: it cannot pose as a line or a word of ours (issue: a reason
     // with newlines printed fake "[admitted]" lines on the console and in the audit log).
-    this.audit('disconnect', session.patientId, session.address, `patient sent opcode 60, code ${quotePeerText(code, 40)}, reason ${quotePeerText(reason)}`);
+    this.auditSession(session, 'disconnect', `patient sent opcode 60, code ${quotePeerText(code, 40)}, reason ${quotePeerText(reason, 120)}`);
   }
 
   sessionClosed(session: PatientSession, wasAdmitted: boolean): void {

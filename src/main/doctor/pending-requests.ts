@@ -1,12 +1,15 @@
 /**
  * Requests that wait for the doctor: a new patient under the "ask" policy, a look-alike id, or a
- * pinned id presenting another key. Each request is one (id, fingerprint), lapses after a while,
- * and the queue is bounded per id and in all. A later key-change request from the same address
- * for the same id replaces that address's earlier one, and when an id's share is full its oldest
- * request gives way, so an outsider repeating requests for an id cannot take the slot its real
- * owner needs (issue: one request took an id's only slot, with no expiry).
+ * pinned id that proved another key. Each request is one (id, key) and lapses after a while.
+ * Bounds, and who gives way:
+ * - one request per id from one source address: a newer one from that address replaces it;
+ * - at most maxPendingPerId for an id, maxPendingPerAddress from an address, maxPending in all:
+ *   past a bound the NEW request is refused. Nobody else's request is ever pushed out, so an
+ *   outsider cannot evict a patient who waits (an outside review found that when the oldest
+ *   request gave way, four outsider requests for "bob" pushed the real bob out, told "declined").
  */
 import type { PendingApproval } from '../../shared/contract.js';
+import { addressBucket } from './address-limiter.js';
 import type { PatientSession } from './session.js';
 
 export interface PendingRequest extends PendingApproval {
@@ -16,11 +19,21 @@ export interface PendingRequest extends PendingApproval {
 
 export interface PendingLimits {
   maxPendingPerId: number;
+  maxPendingPerAddress: number;
   maxPending: number;
 }
 
+export type AddOutcome =
+  | { added: true; replaced: PendingRequest | null }
+  | { added: false; why: 'per-id' | 'per-address' | 'full' };
+
 const keyOf = (id: string, fingerprint: string): string => `${id}\u0000${fingerprint}`;
-const hostOf = (address: string): string => address.replace(/:\d+$/, '');
+
+/** The counting unit of a request's source: its address without the port (IPv6 by /64). */
+export function sourceOf(address: string): string {
+  const host = address.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return addressBucket(host);
+}
 
 export class PendingRequests {
   private readonly requests = new Map<string, PendingRequest>();
@@ -38,38 +51,21 @@ export class PendingRequests {
     return this.requests.get(keyOf(id, fingerprint));
   }
 
-  /**
-   * Adds a request (replacing one for the same id and key); returns what it displaced (the same
-   * address's earlier key change, or the id's oldest request), or null when the queue is full.
-   */
-  add(request: PendingRequest): { displaced: PendingRequest[] } | null {
-    const displaced: PendingRequest[] = [];
-    const key = keyOf(request.id, request.fingerprint);
-    const previous = this.requests.get(key);
-    if (previous) {
-      this.requests.delete(key);
-      if (previous.session !== request.session) displaced.push(previous);
-    }
-    const sameId = () => [...this.requests.values()].filter((r) => r.id === request.id);
-    if (request.kind === 'key-change') {
-      for (const r of sameId()) {
-        if (r.kind === 'key-change' && hostOf(r.address) === hostOf(request.address)) displaced.push(this.take(r));
-      }
-    }
-    const mine = sameId();
-    if (mine.length >= this.limits.maxPendingPerId) displaced.push(this.take(mine.sort((a, b) => a.requestedAt - b.requestedAt)[0]!));
-    if (this.requests.size >= this.limits.maxPending) return null;
-    this.requests.set(key, request);
-    return { displaced };
+  add(request: PendingRequest): AddOutcome {
+    const source = sourceOf(request.address);
+    const all = [...this.requests.values()];
+    const replaced = all.find((r) => r.id === request.id && (r.fingerprint === request.fingerprint || sourceOf(r.address) === source)) ?? null;
+    const others = all.filter((r) => r !== replaced);
+    if (others.filter((r) => r.id === request.id).length >= this.limits.maxPendingPerId) return { added: false, why: 'per-id' };
+    if (others.filter((r) => sourceOf(r.address) === source).length >= this.limits.maxPendingPerAddress) return { added: false, why: 'per-address' };
+    if (others.length >= this.limits.maxPending) return { added: false, why: 'full' };
+    if (replaced) this.remove(replaced);
+    this.requests.set(keyOf(request.id, request.fingerprint), request);
+    return { added: true, replaced };
   }
 
   remove(request: PendingRequest): void {
     if (this.requests.get(keyOf(request.id, request.fingerprint)) === request) this.requests.delete(keyOf(request.id, request.fingerprint));
-  }
-
-  private take(request: PendingRequest): PendingRequest {
-    this.requests.delete(keyOf(request.id, request.fingerprint));
-    return request;
   }
 
   forSession(session: PatientSession): PendingRequest | undefined {
@@ -81,7 +77,7 @@ export class PendingRequests {
   expire(): PendingRequest[] {
     const now = this.now();
     const lapsed = [...this.requests.values()].filter((r) => r.expiresAt <= now);
-    for (const r of lapsed) this.take(r);
+    for (const r of lapsed) this.remove(r);
     return lapsed;
   }
 

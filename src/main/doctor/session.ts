@@ -24,6 +24,7 @@ import {
   type PatientMessageOf,
 } from '../protocol/index.js';
 import type { PatientStage } from '../../shared/contract.js';
+import { addressBucket } from './address-limiter.js';
 import type { DoctorContext } from './context.js';
 
 export type SessionStage = PatientStage | 'closed';
@@ -54,18 +55,21 @@ export class PatientSession {
   private timer: NodeJS.Timeout | null = null;
   /** Aborts when the connection closes, so work done on its behalf (a group check) stops. */
   private readonly closing = new AbortController();
+  /** This connection's crypto is queued fairly with other source addresses' (AsyncCrypto's FairQueue). */
+  private readonly fair: { source: string };
 
   constructor(
     readonly socket: FramedSocket,
     private readonly ctx: DoctorContext,
   ) {
     this.connectedAt = ctx.now();
+    this.fair = { source: addressBucket(socket.remoteIp) };
     // A connection that says nothing is dropped long before the handshake's own deadline, so
     // idle connections cannot pile up under the per-address cap's nose.
     this.armTimer(Math.min(ctx.config.firstMessageTimeoutMs, ctx.config.handshakeTimeoutMs), 'IDLE_TIMEOUT');
     socket.start({
       onFrame: (body) => this.onFrame(body),
-      onProtocolError: (error) => this.fail(error.code, error.message),
+      onProtocolError: (error) => this.fail(error.code, error.detail),
       onClose: () => this.onClosed(),
     });
   }
@@ -122,7 +126,11 @@ export class PatientSession {
 
   private armTimer(ms: number, code: DisconnectCode): void {
     this.clearTimer();
-    this.timer = setTimeout(() => void this.fail(code), ms);
+    this.timer = setTimeout(() => {
+      // A connection left unfinished held a slot and, past its hello, the doctor's crypto.
+      if (code !== 'APPROVAL_TIMEOUT') this.ctx.timedOut(this);
+      void this.fail(code);
+    }, ms);
     this.timer.unref();
   }
 
@@ -219,7 +227,7 @@ export class PatientSession {
     if (this.ctx.replays.has(m.patientId, m.rn)) return this.handshakeFailed('REPLAY');
     if (this.ctx.replays.full) return this.fail('RATE_LIMITED');
     const ctx = this.handshakeContext();
-    const verified = await this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s });
+    const verified = await this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s }, this.fair);
     if (this.isClosed()) return;
     if (!verified) return this.handshakeFailed('BAD_SIGNATURE');
     // Re-checked after the await: a copy sent on a parallel connection may have won the race.
@@ -227,11 +235,11 @@ export class PatientSession {
     this.ctx.replays.add(m.patientId, m.rn, m.ts);
     const group = this.group!;
     if (!isSubgroupElementUnsafe(group, m.c1) || !isSubgroupElementUnsafe(group, m.c2)) return this.handshakeFailed('BAD_CIPHERTEXT');
-    const sk = await this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 });
-    const reply = await this.ctx.crypto.encrypt(this.patientKey!, sk);
+    const sk = await this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 }, this.fair);
+    const reply = await this.ctx.crypto.encrypt(this.patientKey!, sk, this.fair);
     const doctorFresh = { ts: this.ctx.now(), rn: hex(randomBytes(16)) };
     const token = { ...doctorFresh, c1: reply.c1, c2: reply.c2 };
-    const signature = await this.ctx.crypto.sign(this.doctorKey!, sessionTokenTranscript(ctx, m, token));
+    const signature = await this.ctx.crypto.sign(this.doctorKey!, sessionTokenTranscript(ctx, m, token), this.fair);
     if (this.isClosed()) return;
     this.patientFresh = { ts: m.ts, rn: m.rn };
     const hash = (d: Uint8Array): Uint8Array => this.ctx.crypto.engine.hash(d);

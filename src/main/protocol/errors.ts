@@ -10,7 +10,6 @@ export const DISCONNECT_REASONS = {
   OUT_OF_ORDER: 'A message arrived out of order for this stage of the session.',
   BAD_GROUP: 'The proposed group parameters were rejected.',
   BAD_PUBLIC_KEY: 'A public key was not an element of the prime-order subgroup.',
-  KEY_MISMATCH: 'This patient id is pinned to a different key; the doctor must accept the new key first.',
   KEY_REPLACED: 'This patient id now uses a new key that the doctor accepted; this session, under the old key, has ended.',
   PENDING_KEY_CHANGE: 'This patient id is pinned to a different key; the doctor has been asked to accept the new key.',
   STALE_TIMESTAMP: 'The message timestamp is outside the allowed window; check the clocks of both machines.',
@@ -22,6 +21,8 @@ export const DISCONNECT_REASONS = {
   HANDSHAKE_TIMEOUT: 'The handshake did not finish in time.',
   APPROVAL_TIMEOUT: 'The doctor did not approve the new key in time.',
   REJECTED: 'The doctor declined this key.',
+  TOO_MANY_REQUESTS: 'Too many requests are waiting for the doctor (for this patient id, or from your address); try again later.',
+  REQUEST_REPLACED: 'A newer request from your address for this patient id replaced this one.',
   RATE_LIMITED: 'Too many attempts from this address; try again later.',
   CONFERENCE_FULL: 'The conference is full; try again in a few minutes or ask the doctor to make room.',
   TOO_MANY_CONNECTIONS: 'Too many unfinished connections from your address; close the others and try again.',
@@ -46,7 +47,8 @@ export function isDisconnectCode(value: unknown): value is DisconnectCode {
 export class ProtocolError extends Error {
   constructor(
     readonly code: DisconnectCode,
-    detail?: string,
+    /** What exactly was wrong, without the code's sentence (which `message` starts with). */
+    readonly detail?: string,
   ) {
     super(detail ? `${DISCONNECT_REASONS[code]} (${detail})` : DISCONNECT_REASONS[code]);
     this.name = 'ProtocolError';

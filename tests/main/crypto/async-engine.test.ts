@@ -95,6 +95,15 @@ describe('AsyncCrypto lanes', () => {
     expect(crypto.backgroundRunning + crypto.backgroundQueued).toBe(0);
   });
 
+  it('runs at most maxBackground (default 1) background jobs at once, even with idle workers to spare', async () => {
+    const crypto = pool({ workers: 3 });
+    await warm(crypto);
+    const jobs = [crypto.validateGroup(QUICK.p, QUICK.g), crypto.validateGroup(QUICK.p, QUICK.g)];
+    expect(crypto.backgroundRunning).toBe(1);
+    expect(crypto.backgroundQueued).toBe(1);
+    expect((await Promise.all(jobs)).map((r) => r.ok)).toEqual([true, true]);
+  });
+
   it('with one worker, runs a background job only once no normal job is queued', async () => {
     const crypto = pool({ workers: 1 });
     const keys = await warm(crypto);

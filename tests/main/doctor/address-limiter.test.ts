@@ -36,6 +36,22 @@ describe('ReplayCache', () => {
   });
 });
 
+describe('ReplayCache across a restart', () => {
+  it('loads the persisted nonces, so a new cache over the same store still knows them', () => {
+    const now = 1_000_000;
+    const rows = new Map<string, number>();
+    const store = {
+      add: (key: string, expiresAt: number) => void rows.set(key, Math.max(expiresAt, rows.get(key) ?? 0)),
+      live: () => [...rows].filter(([, e]) => e >= now).map(([key, expiresAt]) => ({ key, expiresAt })),
+      purgeExpired: () => 0,
+    };
+    new ReplayCache(() => now, 5_000, store).add('alice', 'n1', now);
+    const restarted = new ReplayCache(() => now, 5_000, store);
+    expect(restarted.has('alice', 'n1')).toBe(true);
+    expect(restarted.has('alice', 'n2')).toBe(false);
+  });
+});
+
 describe('addressBucket', () => {
   it('counts IPv4 (also IPv4-mapped) addresses singly and IPv6 addresses by their /64', () => {
     expect(addressBucket('127.0.0.2')).toBe('127.0.0.2');

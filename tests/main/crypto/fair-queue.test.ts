@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { FairQueue } from '../../../src/main/crypto/fair-queue.js';
+
+describe('FairQueue', () => {
+  it('serves sources in turn, each in its own order', () => {
+    const q = new FairQueue<string>();
+    for (let i = 1; i <= 4; i++) q.push('flood', `f${i}`);
+    q.push('newcomer', 'n1');
+    q.push('flood', 'f5');
+    q.push('other', 'o1');
+    const order: string[] = [];
+    for (let item = q.shift(); item !== undefined; item = q.shift()) order.push(item);
+    expect(order).toEqual(['f1', 'n1', 'o1', 'f2', 'f3', 'f4', 'f5']);
+    expect(q.length).toBe(0);
+  });
+
+  it('removes a queued item and drains the rest', () => {
+    const q = new FairQueue<number>();
+    q.push('a', 1);
+    q.push('b', 2);
+    q.push('a', 3);
+    expect(q.remove(2)).toBe(true);
+    expect(q.remove(2)).toBe(false);
+    expect(q.length).toBe(2);
+    expect(q.drain().sort()).toEqual([1, 3]);
+    expect(q.shift()).toBeUndefined();
+  });
+});
