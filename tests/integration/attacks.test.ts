@@ -136,13 +136,20 @@ describe('attack 4: a stranger under an active id evicts the real patient', () =
   it('a different key for a pinned id is refused as an impostor; the patient stays', async () => {
     doctor = await startDoctor();
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
-    const stranger = await RawClient.open(doctor.port);
-    stranger.send({ op: 5, v: 1, patientId: 'alice', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
-    await stranger.waitClosed();
-    expect(stranger.received[0]).toMatchObject({ op: 60 });
-    expect(['KEY_MISMATCH', 'PENDING_KEY_CHANGE']).toContain((stranger.received[0] as { code: string }).code);
+    // A hello alone with another key gets no answer but the doctor's key: nothing is queued.
+    const hello = await RawClient.open(doctor.port, '127.0.0.1', '127.0.0.2');
+    hello.send({ op: 5, v: 1, patientId: 'alice', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+    await hello.waitOp(5);
+    hello.close();
+    expect(doctor.service.snapshot().pending).toEqual([]);
+    // A stranger who proves another key is refused, and its key queued as a key change for the doctor.
+    const stranger = await handshake(doctor.port, { patientId: 'alice', localAddress: '127.0.0.2' });
+    await stranger.client.waitClosed();
+    expect(stranger.client.received.find((m) => m.op === 60)).toMatchObject({ code: 'PENDING_KEY_CHANGE' });
+    expect(stranger.client.received.some((m) => m.op === 30)).toBe(false);
     const impostor = doctor.audit.find((e) => e.kind === 'impostor');
-    expect(impostor?.address).toMatch(/^127\.0\.0\.1:/);
+    expect(impostor?.address).toMatch(/^127\.0\.0\.2:/);
+    expect(doctor.service.snapshot().pending).toMatchObject([{ id: 'alice', kind: 'key-change', pinnedFingerprint: expect.stringMatching(/^\d{5}/) }]);
     expect(alice.client.closed).toBe(false);
     await broadcastAndCheck(doctor, 'you were not evicted', [alice]);
   });
