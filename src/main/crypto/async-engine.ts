@@ -245,9 +245,7 @@ export class AsyncCrypto {
     op: WorkerRequest['op'],
     args: unknown[],
     inline: () => T | Promise<T>,
-    lane: Lane = 'normal',
-    signal?: AbortSignal,
-    source = '',
+    { lane = 'normal', signal, source = '' }: { lane?: Lane; signal?: AbortSignal | undefined; source?: string | undefined } = {},
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('AsyncCrypto: closed'));
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -281,7 +279,7 @@ export class AsyncCrypto {
   }
 
   async generateKeyPair(group: Group, options: CallOptions = {}): Promise<KeyPair> {
-    const raw = await this.run('KeyPair Generation', 'keygen', [plainGroup(group)], () => this.bare().generateKeyPair(group), 'normal', undefined, options.source);
+    const raw = await this.run('KeyPair Generation', 'keygen', [plainGroup(group)], () => this.bare().generateKeyPair(group), options);
     return { group, x: raw.x, y: raw.y };
   }
 
@@ -291,9 +289,7 @@ export class AsyncCrypto {
       'encrypt',
       [plainGroup(recipient.group), recipient.y, message],
       () => this.bare().encrypt(recipient, message),
-      'normal',
-      undefined,
-      options.source,
+      options,
     );
   }
 
@@ -303,9 +299,7 @@ export class AsyncCrypto {
       'decrypt',
       [plainGroup(keyPair.group), keyPair.x, keyPair.y, ciphertext.c1, ciphertext.c2],
       () => this.bare().decrypt(keyPair, ciphertext),
-      'normal',
-      undefined,
-      options.source,
+      options,
     );
   }
 
@@ -315,9 +309,7 @@ export class AsyncCrypto {
       'sign',
       [plainGroup(keyPair.group), keyPair.x, keyPair.y, message],
       () => this.bare().sign(keyPair, message),
-      'normal',
-      undefined,
-      options.source,
+      options,
     );
   }
 
@@ -327,9 +319,7 @@ export class AsyncCrypto {
       'verify',
       [plainGroup(signer.group), signer.y, message, signature.r, signature.s],
       () => this.bare().verify(signer, message, signature),
-      'normal',
-      undefined,
-      options.source,
+      options,
     );
   }
 
@@ -339,7 +329,7 @@ export class AsyncCrypto {
    */
   async validateGroup(p: bigint, g: bigint, options: { signal?: AbortSignal } = {}): Promise<GroupCheck> {
     const inline = (): Promise<GroupCheck> => this.bare().validateGroup(p, g);
-    const check = await this.run<GroupCheck>('Group Validation', 'validate', [p, g], inline, 'background', options.signal);
+    const check = await this.run<GroupCheck>('Group Validation', 'validate', [p, g], inline, { lane: 'background', signal: options.signal });
     return check.ok ? { ok: true, group: makeGroup(check.group.p, check.group.g) } : check;
   }
 
