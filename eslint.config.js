@@ -11,15 +11,50 @@ const BOUNDARIES = [
   { modules: ['electron'], allowed: ['src/main/app', 'src/preload'] },
   { modules: ['node:crypto', 'crypto'], allowed: ['src/main/crypto'] },
   { modules: ['node:net', 'net', 'node:tls', 'tls'], allowed: ['src/main/net'] },
-  { modules: ['node:http', 'http', 'ws'], allowed: ['src/main/net', 'src/main/ipc'] },
+  { modules: ['node:http', 'http', 'ws'], allowed: ['src/main/net', 'src/main/web'] },
   { modules: ['better-sqlite3'], allowed: ['src/main/store'] },
 ];
-const ZONES = ['src/main/app', 'src/main/crypto', 'src/main/net', 'src/main/ipc', 'src/main/store', 'src/preload'];
+
+// The layers of src/main, lowest first. A folder may import its own layer and the layers below it,
+// never one above: the engine knows none of its front ends, the IPC handlers know no shell, so
+// no import cycle can run through the engine's front door (src/main/service).
+const LAYERS = [
+  ['crypto', 'protocol', 'net', 'store', 'doctor', 'patient', 'service'], // the engine
+  ['ipc'], // the contract's handlers and the app runtime
+  ['web'], // the browser mode: HTTP server, static files, WebSocket bridge
+  ['cli'], // the medchat commands, the argument parser
+  ['app'], // the Electron shell
+];
+const ZONES = [...LAYERS.flat().map((folder) => `src/main/${folder}`), 'src/preload'];
 
 function restrictedFor(zone) {
   return BOUNDARIES.filter((b) => !b.allowed.includes(zone)).flatMap((b) =>
     b.modules.map((name) => ({ name, message: `${name} may only be imported in ${b.allowed.join(' or ')} (docs/architecture.md).` })),
   );
+}
+
+/** The src/main folders in layers above the zone's: what it may not import. */
+function foldersAbove(zone) {
+  const level = LAYERS.findIndex((layer) => layer.some((folder) => zone === `src/main/${folder}`));
+  return level < 0 ? [] : LAYERS.slice(level + 1).flat();
+}
+
+function layerMessage(zone) {
+  return `${zone} may not import src/main/{${foldersAbove(zone).join(',')}}: a layer only imports the layers below it (docs/architecture.md).`;
+}
+
+// Relative imports (from any depth of the zone) of a folder above it, static or `export from`...
+function layerPatternsFor(zone) {
+  const above = foldersAbove(zone);
+  if (above.length === 0) return [];
+  return [{ regex: `^(\\.\\./)+(main/)?(${above.join('|')})(/|$)`, message: layerMessage(zone) }];
+}
+
+// ...and dynamic: import('../ipc/x.js'). (An esquery regex cannot hold a slash: \W stands for it.)
+function layerSyntaxFor(zone) {
+  const above = foldersAbove(zone);
+  if (above.length === 0) return [];
+  return [{ selector: `ImportExpression[source.value=/^(\\.\\.\\W)+(main\\W)?(${above.join('|')})(\\W|$)/]`, message: layerMessage(zone) }];
 }
 
 const zoneConfigs = [
@@ -29,7 +64,10 @@ const zoneConfigs = [
   },
   ...ZONES.map((zone) => ({
     files: [`${zone}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictedFor(zone) }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: restrictedFor(zone), patterns: layerPatternsFor(zone) }],
+      'no-restricted-syntax': ['error', ...layerSyntaxFor(zone)],
+    },
   })),
   {
     files: ['src/shared/**/*.ts', 'src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],

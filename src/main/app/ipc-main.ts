@@ -7,7 +7,7 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type Result } from '../../shared/contract.js';
 import { handleInvoke } from '../ipc/handlers.js';
 import type { AppRuntime } from '../ipc/runtime.js';
-import type { ServiceEvent } from '../ipc/services.js';
+import type { ServiceEvent } from '../service/services.js';
 import { isOwnRendererUrl } from './renderer-origin.js';
 
 const FORBIDDEN: Result<never> = { ok: false, error: { code: 'FORBIDDEN', message: 'This page is not allowed to use MedChatSecure.' } };

@@ -2,7 +2,7 @@
  * Electron main process: the desktop shell. The only Node code that imports Electron; everything
  * it runs (handlers, runtime, engine) is the same code the CLI, the browser mode and the tests use.
  *
- *   electron out/main/index.js [--role doctor|patient] [--data-dir DIR]
+ *   electron out/main/index.js [--role doctor|patient] [--data-dir DIR]   (SHELL_COMMAND below)
  *
  * One instance per data directory (Electron's single-instance lock lives in userData): a doctor and
  * a patient on one machine use two data directories. Without --role, the UI's first screen asks.
@@ -14,8 +14,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../../shared/contract.js';
+import { defineCommand } from '../cli/args.js';
 import { AppRuntime } from '../ipc/runtime.js';
-import type { ServiceEvent } from '../ipc/services.js';
+import type { ServiceEvent } from '../service/services.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-main.js';
 import { devServerUrl } from './renderer-origin.js';
 import { registerRendererScheme, serveRendererFiles } from './renderer-protocol.js';
@@ -25,27 +26,19 @@ import { createMainWindow, defaultWindowPaths } from './window.js';
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
-interface ShellArgs {
-  role?: Role;
-  dataDir?: string;
-}
+/** The shell's own flags; Electron and Chromium add flags of their own, so unknown ones pass. */
+const SHELL_COMMAND = defineCommand({
+  name: 'electron out/main/index.js',
+  options: {
+    role: { type: 'string', choices: ['doctor', 'patient'] },
+    'data-dir': { type: 'string', value: 'DIR' },
+  },
+});
 
-function readArgs(argv: readonly string[]): ShellArgs {
-  const out: ShellArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '--role') {
-      const role = value();
-      if (role === 'doctor' || role === 'patient') out.role = role;
-      else console.error(`MedChatSecure: ignoring --role "${role ?? ''}" (use doctor or patient).`);
-    } else if (flag === '--data-dir') {
-      const dir = value();
-      if (dir) out.dataDir = resolve(dir);
-    }
-  }
-  return out;
+function readArgs(argv: readonly string[]): { role?: Role; dataDir?: string } {
+  const { values, ignored } = SHELL_COMMAND.parseLenient(argv);
+  for (const line of ignored) console.error(`MedChatSecure: ignoring ${line}.`);
+  return { role: values.role, dataDir: values['data-dir'] === undefined ? undefined : resolve(values['data-dir']) };
 }
 
 const log = (line: string): void => console.error(`[medchat] ${line}`);

@@ -6,7 +6,7 @@
  */
 import { protocol } from 'electron';
 import { readFile, realpath } from 'node:fs/promises';
-import { contentTypeFor, resolveInside } from '../ipc/static-files.js';
+import { contentTypeFor, resolveInside } from '../web/static-files.js';
 import { RENDERER_CSP, RENDERER_HOST, RENDERER_SCHEME } from './renderer-origin.js';
 
 /**

@@ -5,18 +5,32 @@
  */
 import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
-import { ServiceError } from '../ipc/services.js';
+import { ServiceError } from '../service/services.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
-import { dataDir, host, parse, port, positiveNumber, UsageError, wholeNumber } from './args.js';
+import { dataDir, defineCommand, host, port, positiveNumber, UsageError, wholeNumber } from './args.js';
 
-export const DOCTOR_USAGE = `Usage: medchat doctor [--host 127.0.0.1] [--port 5050] [--data-dir DIR] [--policy tofu|ask]
-                      [--block-minutes 2] [--delta-ts 5] [--handshake-timeout 10] [--no-rekey-before-broadcast]
-                      [--max-connections 2048] [--max-per-address 8] [--first-message-timeout 3]
-                      [--max-custom-groups 16]
-Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
-reject ID FINGERPRINT | list | perf | help | quit`;
+export const DOCTOR_COMMAND = defineCommand({
+  name: 'medchat doctor',
+  options: {
+    host: { type: 'string', value: '127.0.0.1' },
+    port: { type: 'string', value: '5050' },
+    'data-dir': { type: 'string', value: 'DIR' },
+    policy: { type: 'string', choices: ['tofu', 'ask'] },
+    'block-minutes': { type: 'string', value: '2' },
+    'delta-ts': { type: 'string', value: '5' },
+    'handshake-timeout': { type: 'string', value: '10' },
+    'no-rekey-before-broadcast': { type: 'boolean' },
+    'max-connections': { type: 'string', value: '2048' },
+    'max-per-address': { type: 'string', value: '8' },
+    'first-message-timeout': { type: 'string', value: '3' },
+    'max-custom-groups': { type: 'string', value: '16' },
+    workers: { type: 'string', value: 'N' },
+  },
+  notes: `Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
+reject ID FINGERPRINT | list | perf | help | quit`,
+});
 
 const PENDING_KIND: Record<PendingApproval['kind'], string> = { 'new-patient': 'new patient', 'key-change': 'key change', 'look-alike': 'look-alike id' };
 
@@ -29,27 +43,12 @@ function pendingLine(p: PendingApproval): string {
 }
 
 export async function runDoctorCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'data-dir': { type: 'string' },
-    policy: { type: 'string' },
-    'block-minutes': { type: 'string' },
-    'delta-ts': { type: 'string' },
-    'handshake-timeout': { type: 'string' },
-    'no-rekey-before-broadcast': { type: 'boolean' },
-    'max-connections': { type: 'string' },
-    'max-per-address': { type: 'string' },
-    'first-message-timeout': { type: 'string' },
-    'max-custom-groups': { type: 'string' },
-    workers: { type: 'string' },
-  });
+  const values = DOCTOR_COMMAND.parse(argv);
   if (values.help) {
-    console.log(DOCTOR_USAGE);
+    console.log(DOCTOR_COMMAND.usage);
     return 0;
   }
   const policy = values.policy ?? 'tofu';
-  if (policy !== 'tofu' && policy !== 'ask') throw new UsageError('--policy must be tofu or ask.');
   const blockMinutes = positiveNumber('--block-minutes', values['block-minutes'], 2, 10080);
   // Every argument is checked before the service starts its crypto workers: an error after that
   // would leave them running and the process would never exit.
@@ -141,7 +140,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
         case 'exit':
           return true;
         case 'help':
-          console.log(DOCTOR_USAGE);
+          console.log(DOCTOR_COMMAND.usage);
           return false;
         case 'list': {
           const snap = service.snapshot();

@@ -3,23 +3,24 @@
  * `medchat`: the terminal front end of the same engine the desktop app runs.
  *   medchat doctor | patient | audit | perf | fingerprint | web
  */
-import { runDoctorCommand, DOCTOR_USAGE } from './doctor-command.js';
-import { runPatientCommand, PATIENT_USAGE } from './patient-command.js';
-import { runAuditCommand, runFingerprintCommand, runPerfCommand, AUDIT_USAGE, PERF_USAGE, FINGERPRINT_USAGE } from './records-commands.js';
-import { UsageError } from './args.js';
-import { runWebCommand } from '../ipc/web-command.js';
-import { ServiceError } from '../ipc/services.js';
+import { runDoctorCommand, DOCTOR_COMMAND } from './doctor-command.js';
+import { runPatientCommand, PATIENT_COMMAND } from './patient-command.js';
+import { runAuditCommand, runFingerprintCommand, runPerfCommand, AUDIT_COMMAND, PERF_COMMAND, FINGERPRINT_COMMAND } from './records-commands.js';
+import { USAGE_EXIT_CODE, UsageError } from './args.js';
+import { runWebCommand, WEB_COMMAND } from './web-command.js';
+import { ServiceError } from '../service/services.js';
 
 const USAGE = `MedChatSecure: secure telemedical conferences.
 
-${DOCTOR_USAGE}
+${DOCTOR_COMMAND.usage}
 
-${PATIENT_USAGE}
+${PATIENT_COMMAND.usage}
 
-${AUDIT_USAGE}
-${PERF_USAGE}
-${FINGERPRINT_USAGE}
-Usage: medchat web [--role doctor|patient] [--data-dir DIR] [--host 127.0.0.1] [--port 0]   (the UI in a browser)`;
+${AUDIT_COMMAND.usage}
+${PERF_COMMAND.usage}
+${FINGERPRINT_COMMAND.usage}
+
+${WEB_COMMAND.usage}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,14 +43,14 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
         console.log(USAGE);
-        return command === undefined ? 64 : 0;
+        return command === undefined ? USAGE_EXIT_CODE : 0;
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`medchat: ${error.message}\nRun "medchat help" for usage.`);
-      return 64;
+      return USAGE_EXIT_CODE;
     }
     if (error instanceof ServiceError || (error as Error).name === 'StoreError') {
       console.error(`medchat: ${(error as Error).message}`);

@@ -9,12 +9,7 @@ import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { GroupChoice } from '../../shared/contract.js';
 import { FINGERPRINT_PATTERN, ID_PATTERN } from '../protocol/index.js';
-import { dataDir, host, parse, port, UsageError } from './args.js';
-
-export const PATIENT_USAGE = `Usage: medchat patient --id ID [--host 127.0.0.1] [--port 5050] [--data-dir DIR]
-                       [--group ffdhe2048|ffdhe3072|ffdhe4096|generate-2048|generate-3072]
-                       [--accept-doctor-key FINGERPRINT]
-Ctrl+C leaves the conference.`;
+import { dataDir, defineCommand, host, port, UsageError } from './args.js';
 
 /**
  * Prints one line that may carry text from the doctor (reasons, broadcasts): controls and
@@ -25,7 +20,20 @@ const say = (line: string): void => console.log(printableLine(line));
 /** A time as ISO text, or the raw number when Date cannot hold it (the doctor chooses it). */
 const timeText = (ms: number): string => (Number.isNaN(new Date(ms).getTime()) ? `${ms} ms since 1970` : new Date(ms).toISOString());
 
-const GROUPS: readonly GroupChoice[] = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'];
+const GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'] as const satisfies readonly GroupChoice[];
+
+export const PATIENT_COMMAND = defineCommand({
+  name: 'medchat patient',
+  options: {
+    id: { type: 'string', value: 'ID', required: true },
+    host: { type: 'string', value: '127.0.0.1' },
+    port: { type: 'string', value: '5050' },
+    'data-dir': { type: 'string', value: 'DIR' },
+    group: { type: 'string', choices: GROUPS },
+    'accept-doctor-key': { type: 'string', value: 'FINGERPRINT' },
+  },
+  notes: 'Ctrl+C leaves the conference.',
+});
 const STEP_TEXT: Record<string, string> = {
   connect: 'connected to the doctor',
   hello: 'sent id and public key (opcode 5)',
@@ -36,22 +44,14 @@ const STEP_TEXT: Record<string, string> = {
 };
 
 export async function runPatientCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    id: { type: 'string' },
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'data-dir': { type: 'string' },
-    group: { type: 'string' },
-    'accept-doctor-key': { type: 'string' },
-  });
+  const values = PATIENT_COMMAND.parse(argv);
   if (values.help) {
-    console.log(PATIENT_USAGE);
+    console.log(PATIENT_COMMAND.usage);
     return 0;
   }
   const patientId = values.id;
   if (!patientId || !ID_PATTERN.test(patientId)) throw new UsageError('--id is required: 1-64 characters of A-Z a-z 0-9 _ . @ -');
-  const group = (values.group ?? 'ffdhe2048') as GroupChoice;
-  if (!GROUPS.includes(group)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}.`);
+  const group: GroupChoice = values.group ?? 'ffdhe2048';
   const accept = values['accept-doctor-key'];
   if (accept !== undefined && !FINGERPRINT_PATTERN.test(accept)) throw new UsageError('--accept-doctor-key takes the 30-digit fingerprint, in groups of five.');
 

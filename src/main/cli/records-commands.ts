@@ -11,43 +11,44 @@ import { DB_FILE_NAME, openStoreFile } from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { AuditQuery, Role } from '../../shared/contract.js';
-import { dataDir, parse, positiveNumber, UsageError } from './args.js';
+import { dataDir, defineCommand, positiveNumber, UsageError } from './args.js';
 
-export const AUDIT_USAGE = `Usage: medchat audit [--data-dir DIR | --db FILE] [--role doctor|patient] [--id PATIENT_ID]
-                     [--kind KIND] [--patient ID] [--text WORDS] [--limit N] [--csv] [--verify]`;
-export const PERF_USAGE = 'Usage: medchat perf [--data-dir DIR] [--role doctor|patient] [--id PATIENT_ID] [--limit N]';
-export const FINGERPRINT_USAGE = 'Usage: medchat fingerprint [--data-dir DIR] [--role doctor|patient] [--id PATIENT_ID]';
-
-const common = {
-  'data-dir': { type: 'string' },
-  role: { type: 'string' },
-  id: { type: 'string' },
+/** Which instance's records: its data folder, its role and (for a patient) its id. */
+const COMMON = {
+  'data-dir': { type: 'string', value: 'DIR' },
+  role: { type: 'string', choices: ['doctor', 'patient'] },
+  id: { type: 'string', value: 'PATIENT_ID' },
 } as const;
 
-function role(value: string | undefined): Role {
-  if (value === undefined || value === 'doctor' || value === 'patient') return value ?? 'doctor';
-  throw new UsageError('--role must be doctor or patient.');
-}
+export const AUDIT_COMMAND = defineCommand({
+  name: 'medchat audit',
+  options: {
+    ...COMMON,
+    db: { type: 'string', value: 'FILE' },
+    kind: { type: 'string', value: 'KIND' },
+    patient: { type: 'string', value: 'ID' },
+    text: { type: 'string', value: 'WORDS' },
+    limit: { type: 'string', value: 'N' },
+    csv: { type: 'boolean' },
+    verify: { type: 'boolean' },
+  },
+  notes: '--db FILE reads that database file instead of the one in the data folder.',
+});
+export const PERF_COMMAND = defineCommand({ name: 'medchat perf', options: { ...COMMON, limit: { type: 'string', value: 'N' } } });
+export const FINGERPRINT_COMMAND = defineCommand({ name: 'medchat fingerprint', options: COMMON });
 
-function openDb(values: { 'data-dir'?: string; role?: string; id?: string; db?: string }) {
+const role = (value: Role | undefined): Role => value ?? 'doctor';
+
+function openDb(values: { 'data-dir'?: string; role?: Role; id?: string; db?: string }) {
   const path = values.db ?? join(dataDir(values['data-dir'], role(values.role), values.id), DB_FILE_NAME);
   if (!existsSync(path)) throw new UsageError(`No database at ${path}.`);
   return openStoreFile(path, { readonly: true });
 }
 
 export function runAuditCommand(argv: string[]): number {
-  const { values } = parse(argv, {
-    ...common,
-    db: { type: 'string' },
-    kind: { type: 'string' },
-    patient: { type: 'string' },
-    text: { type: 'string' },
-    limit: { type: 'string' },
-    csv: { type: 'boolean' },
-    verify: { type: 'boolean' },
-  });
+  const values = AUDIT_COMMAND.parse(argv);
   if (values.help) {
-    console.log(AUDIT_USAGE);
+    console.log(AUDIT_COMMAND.usage);
     return 0;
   }
   const store = openDb(values);
@@ -78,9 +79,9 @@ export function runAuditCommand(argv: string[]): number {
 }
 
 export function runPerfCommand(argv: string[]): number {
-  const { values } = parse(argv, { ...common, limit: { type: 'string' } });
+  const values = PERF_COMMAND.parse(argv);
   if (values.help) {
-    console.log(PERF_USAGE);
+    console.log(PERF_COMMAND.usage);
     return 0;
   }
   const store = openDb(values);
@@ -99,9 +100,9 @@ export function runPerfCommand(argv: string[]): number {
 }
 
 export function runFingerprintCommand(argv: string[]): number {
-  const { values } = parse(argv, common);
+  const values = FINGERPRINT_COMMAND.parse(argv);
   if (values.help) {
-    console.log(FINGERPRINT_USAGE);
+    console.log(FINGERPRINT_COMMAND.usage);
     return 0;
   }
   const store = openDb(values);

@@ -6,8 +6,8 @@
 import { AsyncCrypto } from '../crypto/index.js';
 import { listen, type Listener } from '../net/index.js';
 import type { KeyVault, Store } from '../store/index.js';
-import { openDataFolder } from '../ipc/data-folder.js';
-import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
+import { openDataFolder } from '../service/data-folder.js';
+import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type {
   AdmissionPolicy,
   AuditEntry,
@@ -20,6 +20,7 @@ import type {
   PerfSession,
 } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
+import type { Timers } from '../../shared/timers.js';
 import { DEFAULT_DOCTOR_CONFIG, type DoctorConfig } from './config.js';
 import { Doctor } from './doctor.js';
 
@@ -27,6 +28,8 @@ export interface DoctorServiceOptions {
   dataDir: string;
   keyVault?: KeyVault;
   now?: () => number;
+  /** Deadlines of the conference engine; real timers by default, fake ones in tests. */
+  timers?: Timers;
   log?: (line: string) => void;
   config?: Partial<DoctorConfig>;
   /** Crypto worker threads (default: one per core, at most 4). */
@@ -227,6 +230,7 @@ export async function createDoctorService(options: DoctorServiceOptions): Promis
     store,
     vault,
     now,
+    ...(options.timers ? { timers: options.timers } : {}),
     onChange: () => service?.changed(),
     onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
   });

@@ -10,7 +10,7 @@
 import type { InvokeArg, InvokeChannel, InvokeResult, Result } from '../../shared/contract.js';
 import { isInvokeChannel, validateInvokeArg } from '../../shared/contract-validate.js';
 import type { AppRuntime } from './runtime.js';
-import { ServiceError } from './services.js';
+import { ServiceError } from '../service/services.js';
 import { StoreError } from '../store/index.js';
 
 type Handler<C extends InvokeChannel> = (runtime: AppRuntime, arg: InvokeArg<C>) => InvokeResult<C> | Promise<InvokeResult<C>>;

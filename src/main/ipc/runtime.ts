@@ -12,8 +12,8 @@ import { defaultBackendSelection } from '../crypto/engine.js';
 import type { DoctorServiceOptions } from '../doctor/service.js';
 import type { PatientServiceOptions } from '../patient/service.js';
 import type { KeyVault } from '../store/index.js';
-import { readAppVersion } from './paths.js';
-import { ServiceError, type DoctorServiceApi, type PatientServiceApi, type ServiceEvent, type ServiceListener } from './services.js';
+import { readAppVersion } from '../service/paths.js';
+import { ServiceError, type DoctorServiceApi, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 
 export type Shell = AppInfo['shell'];
 

@@ -7,10 +7,11 @@ import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
 import { ID_PATTERN, keyFingerprint } from '../protocol/index.js';
 import type { KeyVault, Pin, Store } from '../store/index.js';
-import { openDataFolder } from '../ipc/data-folder.js';
-import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../ipc/services.js';
+import { openDataFolder } from '../service/data-folder.js';
+import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
+import type { Timers } from '../../shared/timers.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
 
@@ -18,6 +19,8 @@ export interface PatientServiceOptions {
   dataDir: string;
   keyVault?: KeyVault;
   now?: () => number;
+  /** The handshake's deadline; real timers by default, fake ones in tests. */
+  timers?: Timers;
   log?: (line: string) => void;
   /** Crypto worker threads (default: one per core, at most 4). */
   workers?: number;
@@ -197,6 +200,7 @@ class PatientService implements PatientServiceApi {
       this.session = new PatientSession(socket, request.patientId, pair, this.crypto, this.now, this.sessionEvents(group, request), {
         maxClockSkewMs: this.options.maxClockSkewMs ?? 5_000,
         handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 15_000,
+        ...(this.options.timers ? { timers: this.options.timers } : {}),
       });
       this.update({ state: 'handshake', steps: [{ step: 'connect', at: this.now() }] });
       this.record('connect', `connecting as ${request.patientId} with ${this.current.group}`);

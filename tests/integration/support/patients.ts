@@ -1,6 +1,6 @@
 /** In-process patients for integration tests: the real PatientService on temp dirs. */
 import { createPatientService } from '../../../src/main/patient/service.js';
-import type { PatientServiceApi } from '../../../src/main/ipc/services.js';
+import type { PatientServiceApi } from '../../../src/main/service/services.js';
 import type { FeedMessage, GroupChoice, PatientStatus } from '../../../src/shared/contract.js';
 import { removeDir, tempDir, type TestClock } from './doctor.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserMode } from '../../../src/main/ipc/browser-mode.js';
+import { startBrowserMode } from '../../../src/main/web/browser-mode.js';
 import { handleInvoke } from '../../../src/main/ipc/handlers.js';
 import { AppRuntime } from '../../../src/main/ipc/runtime.js';
 import { validateInvokeArg } from '../../../src/shared/contract-validate.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeError, handleInvoke, INTERNAL_ERROR_MESSAGE, HANDLERS } from '../../../src/main/ipc/handlers.js';
 import { AppRuntime } from '../../../src/main/ipc/runtime.js';
-import type { ServiceEvent } from '../../../src/main/ipc/services.js';
+import type { ServiceEvent } from '../../../src/main/service/services.js';
 import { encodeFrame, encodePatientMessage } from '../../../src/main/protocol/index.js';
 import { AUDIT_CSV_HEADER } from '../../../src/main/store/audit-csv.js';
 import { DB_FILE_NAME } from '../../../src/main/store/store.js';

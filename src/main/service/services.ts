@@ -1,7 +1,9 @@
 /**
- * What the IPC handlers need from the engine: the doctor and patient services implement these
- * (src/main/doctor/service.ts, src/main/patient/service.ts). Both the Electron shell and the
- * browser mode bind the same handlers to them, so the desktop app and the tests run one code path.
+ * The engine's front door: what the front ends (the IPC handlers, the CLI, the tests) get from the
+ * engine. The doctor and patient services implement these (src/main/doctor/service.ts,
+ * src/main/patient/service.ts). Both the Electron shell and the browser mode bind the same
+ * handlers to them, so the desktop app and the tests run one code path. This folder imports only
+ * the engine, never a front end (a lint rule, eslint.config.js).
  */
 import type {
   AdmissionPolicy,

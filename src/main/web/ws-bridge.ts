@@ -13,8 +13,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Result } from '../../shared/contract.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import { handleInvoke } from './handlers.js';
-import type { AppRuntime } from './runtime.js';
+import { handleInvoke } from '../ipc/handlers.js';
+import type { AppRuntime } from '../ipc/runtime.js';
 
 export const BRIDGE_PATH = '/bridge';
 export const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -1,19 +1,27 @@
 /**
- * `medchat web [--role doctor|patient] [--data-dir DIR] [--host H] [--port N] [--allow-remote]`:
- * starts the browser mode, prints one line with its URL on stdout, and runs until SIGINT or
- * SIGTERM, then shuts down in order (bridge, HTTP server, service: the doctor tells its patients,
- * a patient leaves).
+ * `medchat web` (its options: WEB_COMMAND): starts the browser mode (src/main/web), prints one
+ * line with its URL on stdout, and runs until SIGINT or SIGTERM, then shuts down in order (bridge,
+ * HTTP server, service: the doctor tells its patients, a patient leaves).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Role } from '../../shared/contract.js';
-import { BrowserModeError, startBrowserMode, type BrowserMode } from './browser-mode.js';
-import { defaultDataDir } from './paths.js';
-import { ServiceError } from './services.js';
+import { BrowserModeError, startBrowserMode, type BrowserMode } from '../web/browser-mode.js';
+import { defaultDataDir } from '../service/paths.js';
+import { ServiceError } from '../service/services.js';
+import { defineCommand, port, USAGE_EXIT_CODE, UsageError } from './args.js';
 
-export const WEB_USAGE =
-  'Usage: medchat web [--role doctor|patient] [--data-dir DIR] [--host 127.0.0.1] [--port N] [--allow-remote]\n' +
-  '  Serves the MedChatSecure UI to a local browser. Prints the URL (with its one-time token) and runs until Ctrl+C.';
+export const WEB_COMMAND = defineCommand({
+  name: 'medchat web',
+  options: {
+    role: { type: 'string', choices: ['doctor', 'patient'] },
+    'data-dir': { type: 'string', value: 'DIR' },
+    host: { type: 'string', value: '127.0.0.1' },
+    port: { type: 'string', value: 'N' },
+    'allow-remote': { type: 'boolean' },
+  },
+  notes: 'Serves the MedChatSecure UI to a local browser. Prints the URL (with its one-time token) and\nruns until Ctrl+C.',
+});
 
 export interface WebCommandOptions {
   role?: Role;
@@ -23,58 +31,16 @@ export interface WebCommandOptions {
   allowRemote: boolean;
 }
 
-export class UsageError extends Error {}
-
-function valueOf(argv: string[], i: number, flag: string): string {
-  const value = argv[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-  return value;
-}
-
 export function parseWebArgs(argv: readonly string[]): WebCommandOptions | 'help' {
-  const args = [...argv];
-  const options: WebCommandOptions = { dataDir: defaultDataDir(), allowRemote: false };
-  for (let i = 0; i < args.length; i++) {
-    const raw = args[i]!;
-    const eq = raw.indexOf('=');
-    const [flag, inline] = raw.startsWith('--') && eq > 0 ? [raw.slice(0, eq), raw.slice(eq + 1)] : [raw, undefined];
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const value = valueOf(args, i, flag);
-      i++;
-      return value;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--role': {
-        const role = take();
-        if (role !== 'doctor' && role !== 'patient') throw new UsageError(`--role must be doctor or patient, not "${role}".`);
-        options.role = role;
-        break;
-      }
-      case '--data-dir':
-        options.dataDir = resolve(take());
-        break;
-      case '--host':
-        options.host = take();
-        break;
-      case '--port': {
-        const text = take();
-        const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
-        if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}".`);
-        options.port = port;
-        break;
-      }
-      case '--allow-remote':
-        options.allowRemote = true;
-        break;
-      default:
-        throw new UsageError(`Unknown option "${raw}".`);
-    }
-  }
-  return options;
+  const values = WEB_COMMAND.parse(argv);
+  if (values.help) return 'help';
+  return {
+    ...(values.role !== undefined ? { role: values.role } : {}),
+    dataDir: values['data-dir'] !== undefined ? resolve(values['data-dir']) : defaultDataDir(),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.port !== undefined ? { port: port(values.port, 0, true) } : {}),
+    allowRemote: values['allow-remote'] === true,
+  };
 }
 
 /** Where the command writes and what stops it; process stdout/stderr and signals by default. */
@@ -109,11 +75,11 @@ export async function runWebCommand(argv: string[], io: WebCommandContext = {}):
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     err(`medchat web: ${error.message}`);
-    err(WEB_USAGE);
-    return 2;
+    err(WEB_COMMAND.usage);
+    return USAGE_EXIT_CODE;
   }
   if (options === 'help') {
-    out(WEB_USAGE);
+    out(WEB_COMMAND.usage);
     return 0;
   }
 

@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../shared/contract.js';
 import { randomBytes } from '../crypto/random.js';
-import { defaultRendererDir } from './paths.js';
-import { AppRuntime, type ServiceFactories } from './runtime.js';
+import { defaultRendererDir } from '../service/paths.js';
+import { AppRuntime, type ServiceFactories } from '../ipc/runtime.js';
 import { securityHeaders, createStaticFiles } from './static-files.js';
 import { BRIDGE_PATH, createBridge } from './ws-bridge.js';
 

@@ -2,23 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultDataDir } from '../../../src/main/ipc/paths.js';
-import { parseWebArgs, runWebCommand } from '../../../src/main/ipc/web-command.js';
+import { USAGE_EXIT_CODE } from '../../../src/main/cli/args.js';
+import { defaultDataDir } from '../../../src/main/service/paths.js';
+import { parseWebArgs, runWebCommand, WEB_COMMAND } from '../../../src/main/cli/web-command.js';
 
 const base = mkdtempSync(join(tmpdir(), 'medchat-web-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-describe('defaultDataDir', () => {
-  it('follows each platform convention', () => {
-    expect(defaultDataDir({ platform: 'linux', env: {}, home: '/home/ann' })).toBe('/home/ann/.local/share/MedChatSecure');
-    expect(defaultDataDir({ platform: 'linux', env: { XDG_DATA_HOME: '/data' }, home: '/home/ann' })).toBe('/data/MedChatSecure');
-    expect(defaultDataDir({ platform: 'linux', env: { XDG_DATA_HOME: 'relative' }, home: '/home/ann' })).toBe('/home/ann/.local/share/MedChatSecure');
-    expect(defaultDataDir({ platform: 'darwin', env: {}, home: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/MedChatSecure');
-    expect(defaultDataDir({ platform: 'win32', env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' })).toBe(
-      'C:\\Users\\ann\\AppData\\Roaming\\MedChatSecure',
-    );
-  });
-});
 
 describe('parseWebArgs', () => {
   it('reads every flag, in both --flag value and --flag=value forms', () => {
@@ -64,10 +53,12 @@ describe('runWebCommand', () => {
     await expect(fetch(match![1]!)).rejects.toThrow();
   });
 
-  it('exits 2 with the usage on a bad flag and 1 when the UI is not built', async () => {
+  it('exits 64 with the usage on a bad flag and 1 when the UI is not built', async () => {
     const stderr: string[] = [];
-    expect(await runWebCommand(['--port', 'abc'], { stdout: () => {}, stderr: (l) => stderr.push(l) })).toBe(2);
-    expect(stderr.join('\n')).toContain('Usage: medchat web');
+    expect(await runWebCommand(['--port', 'abc'], { stdout: () => {}, stderr: (l) => stderr.push(l) })).toBe(USAGE_EXIT_CODE);
+    expect(USAGE_EXIT_CODE).toBe(64);
+    expect(stderr.join('\n')).toContain(WEB_COMMAND.usage);
+    expect(WEB_COMMAND.usage).toContain('[--allow-remote]');
     expect(await runWebCommand(['--data-dir', join(base, 'd2')], { stdout: () => {}, stderr: (l) => stderr.push(l), rendererDir: join(base, 'none') })).toBe(1);
     expect(stderr.join('\n')).toContain('npm run build:renderer');
     expect(await runWebCommand(['--host', '0.0.0.0', '--data-dir', join(base, 'd3')], { stdout: () => {}, stderr: (l) => stderr.push(l), rendererDir: join(base, 'none') })).toBe(1);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { BrowserModeError, startBrowserMode, type BrowserMode } from '../../../src/main/ipc/browser-mode.js';
+import { BrowserModeError, startBrowserMode, type BrowserMode } from '../../../src/main/web/browser-mode.js';
 import type { AuditEntry, DoctorSnapshot } from '../../../src/shared/contract.js';
-import { engineFactories, Scratch } from './real-services.js';
+import { engineFactories, Scratch } from '../ipc/real-services.js';
 
 let base: string;
 let rendererDir: string;
