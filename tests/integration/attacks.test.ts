@@ -216,12 +216,17 @@ describe('attack 7: session and group keys printed on consoles', () => {
 
 describe('attack 8: half-open connections kept forever and sent broadcasts', () => {
   it('drops a stalled handshake after the timeout and never sends it a broadcast', async () => {
-    doctor = await startDoctor({ config: { handshakeTimeoutMs: 600 } });
+    // The deadline runs on the test's clock, so the honest join below has all the time it needs.
+    doctor = await startDoctor({ config: { handshakeTimeoutMs: 10_000 }, fakeTimers: true });
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
     const stall = await RawClient.open(doctor.port);
     stall.send({ op: 5, v: 1, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
     await stall.waitOp(5);
     await doctor.service.broadcast('only for admitted patients');
+    doctor.clock.advance(9_999);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stall.closed).toBe(false);
+    doctor.clock.advance(1);
     await stall.waitClosed(5_000);
     expect(stall.received.map((m) => m.op)).toEqual([5, 60, 'closed']);
     expect(stall.received[1]).toMatchObject({ code: 'HANDSHAKE_TIMEOUT' });

@@ -7,7 +7,7 @@
  * broadcast it receives.
  */
 import { randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
-import { broadcastAad, deriveBroadcastKeys, groupKeyAad } from '../protocol/index.js';
+import { DOCTOR_OP, broadcastAad, deriveBroadcastKeys, groupKeyAad } from '../protocol/index.js';
 import type { BroadcastReceipt } from '../../shared/contract.js';
 import type { PatientSession } from './session.js';
 
@@ -33,7 +33,7 @@ export class Conference {
     const start = performance.now();
     for (const [patientId, session] of this.members) {
       const box = this.crypto.engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, this.epoch));
-      session.send({ op: 30, epoch: this.epoch, box });
+      session.send({ op: DOCTOR_OP.GROUP_KEY, epoch: this.epoch, box });
     }
     this.crypto.metrics.record('Group Key Distribution', performance.now() - start);
     this.wipeBroadcastKeys();
@@ -49,7 +49,7 @@ export class Conference {
     const box = this.crypto.engine.seal(this.broadcastKeys!, utf8.encode(text), broadcastAad(this.epoch, seq, ts));
     const recipients: string[] = [];
     for (const [patientId, session] of this.members) {
-      if (session.send({ op: 40, epoch: this.epoch, seq, ts, box })) recipients.push(patientId);
+      if (session.send({ op: DOCTOR_OP.BROADCAST, epoch: this.epoch, seq, ts, box })) recipients.push(patientId);
     }
     const receipt: BroadcastReceipt = { seq, epoch: this.epoch, sentAt: ts, text, recipients, delivered: [] };
     this.receipts.push(receipt);

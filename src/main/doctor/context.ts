@@ -1,6 +1,7 @@
 /** What a PatientSession may ask of the Doctor: shared state and the decisions it owns. */
 import type { AsyncCrypto, Group } from '../crypto/index.js';
 import type { DisconnectCode, DoctorMessage } from '../protocol/index.js';
+import type { Timers } from '../../shared/timers.js';
 import type { DoctorConfig } from './config.js';
 import type { GroupChecker } from './group-checker.js';
 import type { DoctorIdentity } from './identity.js';
@@ -13,6 +14,7 @@ export interface DoctorContext {
   readonly groups: GroupChecker;
   readonly identity: DoctorIdentity;
   readonly replays: ReplayCache;
+  readonly timers: Timers;
   now(): number;
   fingerprint(group: Group, y: bigint): string;
   /** Rate limit and block list; a message to end with, or null to go on. */

@@ -5,8 +5,9 @@
  * security-relevant event in the audit log. Sockets, store, vault and clock are handed in.
  */
 import type { AsyncCrypto, Group } from '../crypto/index.js';
-import type { FramedSocket } from '../net/index.js';
-import { disconnectMessage, encodeDoctorMessage, keyFingerprint, type DisconnectCode, type DoctorMessage } from '../protocol/index.js';
+import type { FramedChannel } from '../net/index.js';
+import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers.js';
+import { DOCTOR_OP, disconnectMessage, encodeDoctorMessage, keyFingerprint, type DisconnectCode, type DoctorMessage } from '../protocol/index.js';
 import type { KeyVault, Store } from '../store/index.js';
 import type { AuditEntry, BlockEntry, BroadcastReceipt, PatientRow, PendingApproval } from '../../shared/contract.js';
 import { quotePeerText } from '../../shared/peer-text.js';
@@ -29,6 +30,8 @@ export interface DoctorDeps {
   store: Store;
   vault: KeyVault;
   now: () => number;
+  /** Deadlines (handshakes, approvals, request expiry); real timers by default, fake ones in tests. */
+  timers?: Timers;
   onChange?: () => void;
   onAudit?: (entry: AuditEntry) => void;
 }
@@ -48,7 +51,8 @@ export class Doctor implements DoctorContext {
   /** Sessions that count against their address's cap on unfinished connections. */
   private readonly unauthenticated = new Set<PatientSession>();
   private readonly pending: PendingRequests;
-  private pendingTimer: NodeJS.Timeout | null = null;
+  private pendingTimer: TimerHandle | null = null;
+  readonly timers: Timers;
   /** Key changes the doctor accepted: the next proof with this fingerprint replaces the pin. */
   private readonly acceptedKeys = new Map<string, { fingerprint: string; until: number }>();
   /** Pinned and admitted ids, to hold new ids a person could mistake for them. */
@@ -64,6 +68,7 @@ export class Doctor implements DoctorContext {
     this.crypto = deps.crypto;
     this.store = deps.store;
     this.now = deps.now;
+    this.timers = deps.timers ?? systemTimers;
     this.notify = deps.onChange ?? (() => {});
     this.onAudit = deps.onAudit ?? (() => {});
     this.groups = new GroupChecker(deps.crypto);
@@ -90,7 +95,7 @@ export class Doctor implements DoctorContext {
 
   // ---- connections ----
 
-  accept(socket: FramedSocket): void {
+  accept(socket: FramedChannel): void {
     const refusal = this.gate.open(socket.remoteIp);
     if (refusal) {
       this.auditUnproven('refused', null, socket.address, refusal.detail);
@@ -132,7 +137,7 @@ export class Doctor implements DoctorContext {
     if (block) {
       const minutes = Math.max(1, Math.ceil((block.expiresAt - this.now()) / 60_000));
       this.auditUnproven('refused', patientId, session.address, `blocked until ${new Date(block.expiresAt).toISOString()}`);
-      return { op: 80, reason: `You are blocked (${block.reason}); about ${minutes} min left.`, until: block.expiresAt };
+      return { op: DOCTOR_OP.BLOCKED, reason: `You are blocked (${block.reason}); about ${minutes} min left.`, until: block.expiresAt };
     }
     return null;
   }
@@ -141,7 +146,7 @@ export class Doctor implements DoctorContext {
     const keyBlockedUntil = this.limiter.keyBlockedUntil(session.socket.remoteIp, fingerprint);
     if (keyBlockedUntil === null) return null;
     this.auditUnproven('refused', patientId, session.address, `key ${fingerprint} is refused from this address after failed handshakes`);
-    return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
+    return { op: DOCTOR_OP.BLOCKED, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
   }
 
   private isAcceptedKey(patientId: string, fingerprint: string): boolean {
@@ -170,7 +175,7 @@ export class Doctor implements DoctorContext {
     const keyBlockedUntil = this.limiter.keyFailure(ip, session.fingerprint!);
     const blocked = keyBlockedUntil === null ? '' : `; key refused from this address until ${new Date(keyBlockedUntil).toISOString()}`;
     this.auditUnproven('refused', patientId, session.address, `handshake failure ${failure} with key ${session.fingerprint}; id not blocked, address struck${blocked}`);
-    if (keyBlockedUntil !== null) return { op: 80, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
+    if (keyBlockedUntil !== null) return { op: DOCTOR_OP.BLOCKED, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
     return disconnectMessage(failure);
   }
 
@@ -199,7 +204,7 @@ export class Doctor implements DoctorContext {
     if (twin && !accepted) {
       // Both connections proved the same key: a cloned device. The seed blocks both.
       const entry = this.blockId(patientId, this.config.failureBlockMinutes, 'two sessions proved the same key (cloned device?)');
-      const blocked: DoctorMessage = { op: 80, reason: 'Two devices used this identity at once; both are blocked.', until: entry.expiresAt };
+      const blocked: DoctorMessage = { op: DOCTOR_OP.BLOCKED, reason: 'Two devices used this identity at once; both are blocked.', until: entry.expiresAt };
       void twin.close(blocked);
       void session.close(blocked);
       return;
@@ -292,17 +297,16 @@ export class Doctor implements DoctorContext {
   }
 
   private schedulePendingExpiry(): void {
-    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer?.cancel();
     this.pendingTimer = null;
     const next = this.pending.nextExpiry();
     if (next === null) return;
-    this.pendingTimer = setTimeout(() => {
+    this.pendingTimer = this.timers.after(Math.max(0, next - this.now()), () => {
       this.pendingTimer = null;
       this.expirePending();
       this.schedulePendingExpiry();
       this.notify();
-    }, Math.max(0, next - this.now()) + 10);
-    this.pendingTimer.unref();
+    });
   }
 
   private admit(session: PatientSession, why: string): void {
@@ -376,7 +380,7 @@ export class Doctor implements DoctorContext {
 
   block(patientId: string, minutes: number): BlockEntry {
     const entry = this.blockId(patientId, minutes, 'blocked by the doctor');
-    const message: DoctorMessage = { op: 80, reason: `The doctor blocked you for ${minutes} min.`, until: entry.expiresAt };
+    const message: DoctorMessage = { op: DOCTOR_OP.BLOCKED, reason: `The doctor blocked you for ${minutes} min.`, until: entry.expiresAt };
     for (const session of [...this.sessions]) if (session.patientId === patientId) void session.close(message);
     return entry;
   }
@@ -432,7 +436,7 @@ export class Doctor implements DoctorContext {
     await Promise.all(sessions.map((s) => s.close(disconnectMessage('SHUTDOWN'))));
     this.conference.clear();
     this.pending.clear();
-    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer?.cancel();
     this.pendingTimer = null;
   }
 

@@ -5,8 +5,11 @@
  * DoctorContext; this class owns only its own connection's state and secrets.
  */
 import { constantTimeEqual, isSubgroupElementUnsafe, randomBytes, type Group, type KeyPair, type PublicKey, type SealKeys } from '../crypto/index.js';
-import type { FramedSocket } from '../net/index.js';
+import type { FramedChannel } from '../net/index.js';
+import type { TimerHandle } from '../../shared/timers.js';
 import {
+  PATIENT_OP,
+  DOCTOR_OP,
   ProtocolError,
   decodeFromPatient,
   deriveSessionKey,
@@ -52,14 +55,14 @@ export class PatientSession {
   groupKeyWrap: SealKeys | null = null;
   private ackKey: Uint8Array | null = null;
   private exitKey: Uint8Array | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   /** Aborts when the connection closes, so work done on its behalf (a group check) stops. */
   private readonly closing = new AbortController();
   /** This connection's crypto is queued fairly with other source addresses' (AsyncCrypto's FairQueue). */
   private readonly fair: { source: string };
 
   constructor(
-    readonly socket: FramedSocket,
+    readonly socket: FramedChannel,
     private readonly ctx: DoctorContext,
   ) {
     this.connectedAt = ctx.now();
@@ -126,16 +129,15 @@ export class PatientSession {
 
   private armTimer(ms: number, code: DisconnectCode): void {
     this.clearTimer();
-    this.timer = setTimeout(() => {
+    this.timer = this.ctx.timers.after(ms, () => {
       // A connection left unfinished held a slot and, past its hello, the doctor's crypto.
       if (code !== 'APPROVAL_TIMEOUT') this.ctx.timedOut(this);
       void this.fail(code);
-    }, ms);
-    this.timer.unref();
+    });
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 
@@ -153,24 +155,24 @@ export class PatientSession {
   private async onFrame(body: Uint8Array): Promise<void> {
     if (this.isClosed()) return;
     const message = decodeFromPatient(body);
-    if (message.op === 60) {
+    if (message.op === PATIENT_OP.DISCONNECT) {
       this.ctx.peerDisconnected(this, message.code, message.reason);
       await this.close();
       return;
     }
     switch (this.stage) {
       case 'hello':
-        if (message.op === 5) return this.onHello(message);
+        if (message.op === PATIENT_OP.HELLO) return this.onHello(message);
         break;
       case 'key-exchange':
-        if (message.op === 10) return this.onKeyExchange(message);
+        if (message.op === PATIENT_OP.KEY_EXCHANGE) return this.onKeyExchange(message);
         break;
       case 'verifier':
-        if (message.op === 20) return this.onVerifier(message);
+        if (message.op === PATIENT_OP.VERIFIER) return this.onVerifier(message);
         break;
       case 'admitted':
-        if (message.op === 50) return this.onAck(message);
-        if (message.op === 90) return this.onExit(message);
+        if (message.op === PATIENT_OP.ACK) return this.onAck(message);
+        if (message.op === PATIENT_OP.EXIT) return this.onExit(message);
         break;
       default:
         break;
@@ -202,7 +204,7 @@ export class PatientSession {
     this.doctorKey = doctorKey;
     this.stage = 'key-exchange';
     this.ctx.joined(this);
-    this.send({ op: 5, v: 1, doctorId: this.ctx.config.doctorId, y: doctorKey.y });
+    this.send({ op: DOCTOR_OP.HELLO_REPLY, v: 1, doctorId: this.ctx.config.doctorId, y: doctorKey.y });
   }
 
   private handshakeContext(): HandshakeContext {
@@ -245,7 +247,7 @@ export class PatientSession {
     const hash = (d: Uint8Array): Uint8Array => this.ctx.crypto.engine.hash(d);
     this.sessionKey = deriveSessionKey(hash, ctx, sk, this.patientFresh, doctorFresh);
     this.stage = 'verifier';
-    this.send({ op: 20, patientId: this.patientId!, ...token, r: signature.r, s: signature.s });
+    this.send({ op: DOCTOR_OP.SESSION_TOKEN, patientId: this.patientId!, ...token, r: signature.r, s: signature.s });
   }
 
   /** Steps 5-6: the patient proves the session key; then the doctor decides admission. */
@@ -270,7 +272,7 @@ export class PatientSession {
   awaitApproval(): void {
     this.stage = 'awaiting-approval';
     this.armTimer(this.ctx.config.approvalTimeoutMs, 'APPROVAL_TIMEOUT');
-    this.send({ op: 70, status: 'awaiting-approval' });
+    this.send({ op: DOCTOR_OP.AWAITING_APPROVAL, status: 'awaiting-approval' });
   }
 
   /** Called by the Doctor on admission. */

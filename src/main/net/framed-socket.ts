@@ -7,18 +7,15 @@
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, ProtocolError } from '../protocol/index.js';
+import type { FrameHandler, FramedChannel } from './channel.js';
 
 const MAX_QUEUED_FRAMES = 16;
 const MAX_UNSENT_BYTES = 1024 * 1024;
 const END_TIMEOUT_MS = 2000;
 
-export interface FrameHandler {
-  onFrame(body: Uint8Array): Promise<void> | void;
-  onProtocolError(error: ProtocolError): void;
-  onClose(): void;
-}
+export type { FrameHandler } from './channel.js';
 
-export class FramedSocket {
+export class FramedSocket implements FramedChannel {
   readonly address: string;
   private readonly decoder: FrameDecoder;
   private readonly queue: Uint8Array[] = [];

@@ -1,3 +1,5 @@
-/** Sockets: the only folder that touches node:net. */
+/** Connections: the only folder that touches node:net. */
+export * from './channel.js';
 export * from './framed-socket.js';
+export * from './memory.js';
 export * from './tcp.js';

@@ -16,8 +16,11 @@ import {
   type PublicKey,
   type SealKeys,
 } from '../crypto/index.js';
-import type { FramedSocket } from '../net/index.js';
+import type { FramedChannel } from '../net/index.js';
+import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers.js';
 import {
+  PATIENT_OP,
+  DOCTOR_OP,
   ProtocolError,
   ackInput,
   broadcastAad,
@@ -84,28 +87,27 @@ export class PatientSession {
   private exitKey: Uint8Array | null = null;
   private epoch = 0;
   private lastSeq = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
 
   constructor(
-    private readonly socket: FramedSocket,
+    private readonly socket: FramedChannel,
     readonly patientId: string,
     private readonly identity: KeyPair,
     private readonly crypto: AsyncCrypto,
     private readonly now: () => number,
     private readonly events: PatientSessionEvents,
-    private readonly options: { maxClockSkewMs: number; handshakeTimeoutMs: number },
+    private readonly options: { maxClockSkewMs: number; handshakeTimeoutMs: number; timers?: Timers },
   ) {}
 
   start(): void {
-    this.timer = setTimeout(() => void this.fail('HANDSHAKE_TIMEOUT'), this.options.handshakeTimeoutMs);
-    this.timer.unref();
+    this.timer = (this.options.timers ?? systemTimers).after(this.options.handshakeTimeoutMs, () => void this.fail('HANDSHAKE_TIMEOUT'));
     this.socket.start({
       onFrame: (body) => this.onFrame(body),
       onProtocolError: (error) => void this.fail(error.code, error.message),
       onClose: () => this.finish({ state: 'disconnected', reason: 'The connection to the doctor closed.' }),
     });
     const { group, y } = this.identity;
-    this.send({ op: 5, v: 1, patientId: this.patientId, p: group.p, g: group.g, y });
+    this.send({ op: PATIENT_OP.HELLO, v: 1, patientId: this.patientId, p: group.p, g: group.g, y });
     this.events.step('hello');
   }
 
@@ -116,7 +118,7 @@ export class PatientSession {
   private finish(outcome: Parameters<PatientSessionEvents['ended']>[0]): void {
     if (this.stage === 'closed') return;
     this.stage = 'closed';
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     for (const key of [this.sessionKey, this.ackKey, this.exitKey, this.groupKeyWrap?.encKey, this.groupKeyWrap?.macKey, this.broadcastKeys?.encKey, this.broadcastKeys?.macKey]) {
       key?.fill(0);
     }
@@ -137,7 +139,7 @@ export class PatientSession {
     if (this.stage === 'admitted' && this.exitKey) {
       const ts = this.now();
       const tag = hex(this.crypto.engine.hmac(this.exitKey, exitInput(this.patientId, ts)));
-      const last = encodePatientMessage({ op: 90, patientId: this.patientId, ts, tag });
+      const last = encodePatientMessage({ op: PATIENT_OP.EXIT, patientId: this.patientId, ts, tag });
       this.finish({ state: 'disconnected', reason: 'You left the conference.' });
       await this.socket.end(last);
     } else {
@@ -153,23 +155,23 @@ export class PatientSession {
   private async onFrame(body: Uint8Array): Promise<void> {
     if (this.stage === 'closed') return;
     const m = decodeFromDoctor(body);
-    if (m.op === 60) {
+    if (m.op === DOCTOR_OP.DISCONNECT) {
       this.finish({ state: 'disconnected', reason: describeDisconnect(m) });
       return void this.socket.destroy();
     }
-    if (m.op === 80) {
+    if (m.op === DOCTOR_OP.BLOCKED) {
       this.finish({ state: 'blocked', reason: describeBlock(m), blockedUntil: m.until });
       return void this.socket.destroy();
     }
-    if (this.stage === 'hello' && m.op === 5) return this.onHelloReply(m);
-    if (this.stage === 'session-token' && m.op === 20) return this.onSessionToken(m);
-    if (this.stage === 'verifier-sent' && m.op === 70) {
+    if (this.stage === 'hello' && m.op === DOCTOR_OP.HELLO_REPLY) return this.onHelloReply(m);
+    if (this.stage === 'session-token' && m.op === DOCTOR_OP.SESSION_TOKEN) return this.onSessionToken(m);
+    if (this.stage === 'verifier-sent' && m.op === DOCTOR_OP.AWAITING_APPROVAL) {
       // The doctor bounds the wait for approval; the handshake timer no longer applies.
-      if (this.timer) clearTimeout(this.timer);
+      this.timer?.cancel();
       return void this.events.awaitingApproval();
     }
-    if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === 30) return this.onGroupKey(m);
-    if (this.stage === 'admitted' && m.op === 40) return this.onBroadcast(m);
+    if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === DOCTOR_OP.GROUP_KEY) return this.onGroupKey(m);
+    if (this.stage === 'admitted' && m.op === DOCTOR_OP.BROADCAST) return this.onBroadcast(m);
     throw new ProtocolError('OUT_OF_ORDER', `opcode ${m.op} during ${this.stage}`);
   }
 
@@ -192,7 +194,7 @@ export class PatientSession {
     const { r, s } = await this.crypto.sign(this.identity, transcript);
     if (this.stage === 'closed') return;
     this.stage = 'session-token';
-    this.send({ op: 10, patientId: this.patientId, ...this.mine, c1, c2, r, s });
+    this.send({ op: PATIENT_OP.KEY_EXCHANGE, patientId: this.patientId, ...this.mine, c1, c2, r, s });
     this.events.step('key-exchange');
   }
 
@@ -220,7 +222,7 @@ export class PatientSession {
     ));
     const ts = this.now();
     this.stage = 'verifier-sent';
-    this.send({ op: 20, ts, skv: hex(sessionVerifier(hash, this.sessionKey, ts)) });
+    this.send({ op: PATIENT_OP.VERIFIER, ts, skv: hex(sessionVerifier(hash, this.sessionKey, ts)) });
     this.events.step('verifier');
   }
 
@@ -241,7 +243,7 @@ export class PatientSession {
     this.epoch = m.epoch;
     if (this.stage !== 'admitted') {
       this.stage = 'admitted';
-      if (this.timer) clearTimeout(this.timer);
+      this.timer?.cancel();
       this.events.step('admitted');
       this.events.admitted(m.epoch);
     }
@@ -267,6 +269,6 @@ export class PatientSession {
     this.lastSeq = m.seq;
     this.events.message({ seq: m.seq, epoch: m.epoch, sentAt: m.ts, receivedAt: this.now(), text });
     const tag = hex(this.crypto.engine.hmac(this.ackKey!, ackInput(this.patientId, m.epoch, m.seq)));
-    this.send({ op: 50, epoch: m.epoch, seq: m.seq, tag });
+    this.send({ op: PATIENT_OP.ACK, epoch: m.epoch, seq: m.seq, tag });
   }
 }

@@ -11,25 +11,39 @@ import { quotePeerText } from '../../shared/peer-text.js';
 type Schema = Readonly<Record<string, FieldKind>>;
 type Shape<S extends Schema> = { -readonly [K in keyof S]: FieldValue<S[K]> };
 
+/** Opcodes a patient sends, by name (20 means something else in each direction). */
+export const PATIENT_OP = { HELLO: 5, KEY_EXCHANGE: 10, VERIFIER: 20, ACK: 50, DISCONNECT: 60, EXIT: 90 } as const;
+
+/** Opcodes a doctor sends, by name. */
+export const DOCTOR_OP = {
+  HELLO_REPLY: 5,
+  SESSION_TOKEN: 20,
+  GROUP_KEY: 30,
+  BROADCAST: 40,
+  DISCONNECT: 60,
+  AWAITING_APPROVAL: 70,
+  BLOCKED: 80,
+} as const;
+
 /** Patient to doctor. */
 const FROM_PATIENT = {
-  5: { v: 'version', patientId: 'id', p: 'bigint', g: 'bigint', y: 'bigint' },
-  10: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
-  20: { ts: 'time', skv: 'digest' },
-  50: { epoch: 'uint', seq: 'uint', tag: 'digest' },
-  60: { code: 'text', reason: 'text' },
-  90: { patientId: 'id', ts: 'time', tag: 'digest' },
+  [PATIENT_OP.HELLO]: { v: 'version', patientId: 'id', p: 'bigint', g: 'bigint', y: 'bigint' },
+  [PATIENT_OP.KEY_EXCHANGE]: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
+  [PATIENT_OP.VERIFIER]: { ts: 'time', skv: 'digest' },
+  [PATIENT_OP.ACK]: { epoch: 'uint', seq: 'uint', tag: 'digest' },
+  [PATIENT_OP.DISCONNECT]: { code: 'text', reason: 'text' },
+  [PATIENT_OP.EXIT]: { patientId: 'id', ts: 'time', tag: 'digest' },
 } as const satisfies Record<number, Schema>;
 
 /** Doctor to patient. */
 const FROM_DOCTOR = {
-  5: { v: 'version', doctorId: 'id', y: 'bigint' },
-  20: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
-  30: { epoch: 'uint', box: 'bytes' },
-  40: { epoch: 'uint', seq: 'uint', ts: 'time', box: 'bytes' },
-  60: { code: 'text', reason: 'text' },
-  70: { status: 'text' },
-  80: { reason: 'text', until: 'time' },
+  [DOCTOR_OP.HELLO_REPLY]: { v: 'version', doctorId: 'id', y: 'bigint' },
+  [DOCTOR_OP.SESSION_TOKEN]: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
+  [DOCTOR_OP.GROUP_KEY]: { epoch: 'uint', box: 'bytes' },
+  [DOCTOR_OP.BROADCAST]: { epoch: 'uint', seq: 'uint', ts: 'time', box: 'bytes' },
+  [DOCTOR_OP.DISCONNECT]: { code: 'text', reason: 'text' },
+  [DOCTOR_OP.AWAITING_APPROVAL]: { status: 'text' },
+  [DOCTOR_OP.BLOCKED]: { reason: 'text', until: 'time' },
 } as const satisfies Record<number, Schema>;
 
 type Messages<T extends Record<number, Schema>> = { [Op in keyof T & number]: { op: Op } & Shape<T[Op]> }[keyof T & number];
