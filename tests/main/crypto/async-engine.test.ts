@@ -194,3 +194,20 @@ describe('AsyncCrypto inline (workers: 0)', () => {
     expect(crypto.backgroundRunning + crypto.backgroundQueued + crypto.normalQueued).toBe(0);
   });
 });
+
+describe('AsyncCrypto worker crashes', () => {
+  it('rejects the job a crashed worker held, starts a new worker, and serves later jobs', async () => {
+    const crypto = pool({ workers: 1 });
+    const keys = await warm(crypto);
+    // The worker dies in the middle of a job, as it would on an out-of-memory or a native fault.
+    const workers = (crypto as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
+    const held = crypto.sign(keys, utf8('in flight when the worker dies'));
+    void workers[0]!.terminate();
+    const error = await rejection(held);
+    expect(error.message).toMatch(/worker failed: crypto worker exited/);
+    await until(() => crypto.workerCount === 1);
+    const signature = await crypto.sign(keys, utf8('after the crash'));
+    expect(await crypto.verify(keys, utf8('after the crash'), signature)).toBe(true);
+    expect(crypto.workerCount).toBe(1);
+  });
+});
