@@ -10,15 +10,8 @@
  * shows up as an inline error next to the action that needed it, and as a banner (BridgeStatus).
  * It does not reconnect: the bridge lives as long as the app, so losing it means the app is gone.
  */
-import type {
-  EventChannel,
-  EventMap,
-  InvokeArg,
-  InvokeChannel,
-  InvokeResult,
-  MedchatApi,
-  Result,
-} from '../shared/contract.js';
+import type { InvokeArg, InvokeChannel, InvokeResult, MedchatApi, Result } from '../shared/contract.js';
+import { guardedApi } from '../shared/contract-validate.js';
 
 export type BridgeState = 'connecting' | 'open' | 'lost';
 
@@ -143,31 +136,33 @@ export function createSocketApi(openSocket: () => SocketLike): SocketApi {
     };
   }
 
-  return {
-    invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<Result<InvokeResult<C>>> {
-      if (status.state === 'lost' || !socket) {
-        return Promise.resolve(lostResult(status.message ?? BRIDGE_LOST_MESSAGE) as Result<InvokeResult<C>>);
-      }
+  // The same channel guards as the preload's: the contract's own.
+  const api = guardedApi({
+    invoke(channel, arg) {
+      if (status.state === 'lost' || !socket) return Promise.resolve(lostResult(status.message ?? BRIDGE_LOST_MESSAGE));
       const id = nextId++;
       const frame = JSON.stringify({ id, channel, arg: arg === undefined ? null : arg });
       return new Promise((resolve) => {
-        pending.set(id, resolve as (result: AnyResult) => void);
+        pending.set(id, resolve);
         if (status.state === 'open' && socket && socket.readyState === OPEN) socket.send(frame);
         else queue.push(frame);
       });
     },
-    on<E extends EventChannel>(channel: E, listener: (payload: EventMap[E]) => void): () => void {
+    on(channel, listener) {
       let listeners = eventListeners.get(channel);
       if (!listeners) {
         listeners = new Set();
         eventListeners.set(channel, listeners);
       }
-      const wrapped = listener as Listener;
-      listeners.add(wrapped);
+      listeners.add(listener);
       return () => {
-        eventListeners.get(channel)?.delete(wrapped);
+        eventListeners.get(channel)?.delete(listener);
       };
     },
+  });
+
+  return {
+    ...api,
     status: () => status,
     onStatus(listener) {
       statusListeners.add(listener);

@@ -1,16 +1,42 @@
 /**
- * The one IPC contract between the renderer and the main-process services. The Electron preload,
- * the browser-mode WebSocket bridge, the main-process handlers and the renderer's types all derive
- * from these two maps, so they cannot disagree about a call's arguments or result.
+ * The one IPC contract between the renderer and the main-process services: one declaration per
+ * channel, in INVOKE and EVENTS below. Everything else derives from them, so nothing can disagree
+ * about a call: the argument and result types (InvokeArg, InvokeResult), the runtime check of the
+ * argument (validateInvokeArg), the channel lists and guards (the preload, the browser bridge,
+ * ipcMain), the handler table (channel "side.method" calls method on the app runtime or on that
+ * side's service, with `params` as its arguments) and the services' interfaces (ChannelMethods).
  *
  * Nothing here may carry a secret: no private key, session key, group key or SK ever crosses IPC.
- * Pure types and constants: no Node, no DOM.
+ * Pure TypeScript and valibot: no Node, no DOM.
  */
+import * as v from 'valibot';
+import {
+  AUDIT_KIND,
+  FINGERPRINT,
+  HOST,
+  LIMITS,
+  PATIENT_ID,
+  call,
+  callWith,
+  event,
+  filter,
+  oneOf,
+  record,
+  text,
+  wholeNumber,
+  type EventSpec,
+  type InvokeSpec,
+} from './contract-schema.js';
 import type { PerfRow } from './metrics.js';
 
-export type Role = 'doctor' | 'patient';
-export type GroupChoice = 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096' | 'generate-2048' | 'generate-3072';
-export type AdmissionPolicy = 'tofu' | 'ask';
+export type { EventSpec, InvokeSpec } from './contract-schema.js';
+
+export const ROLES = ['doctor', 'patient'] as const;
+export const ADMISSION_POLICIES = ['tofu', 'ask'] as const;
+export const GROUP_CHOICES = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'] as const;
+export type Role = (typeof ROLES)[number];
+export type GroupChoice = (typeof GROUP_CHOICES)[number];
+export type AdmissionPolicy = (typeof ADMISSION_POLICIES)[number];
 
 /** Every reply: Electron passes only an error's message across IPC, so errors travel as data. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
@@ -155,13 +181,6 @@ export interface AuditEntry {
   detail: string;
 }
 
-export interface AuditQuery {
-  kind?: string;
-  patientId?: string;
-  text?: string;
-  limit?: number;
-}
-
 export interface AuditVerification {
   ok: boolean;
   rows: number;
@@ -177,100 +196,100 @@ export interface PerfSession {
   rows: PerfRow[];
 }
 
-export interface ConnectRequest {
-  host: string;
-  port: number;
-  patientId: string;
-  group: GroupChoice;
-}
+// ---- argument records a service takes whole ----
 
-// ---- invoke channels: name -> [argument, result] ----
+const AUDIT_QUERY = record({
+  kind: filter(AUDIT_KIND),
+  patientId: filter(PATIENT_ID),
+  text: filter(text(LIMITS.auditTextMaxChars)),
+  limit: v.optional(wholeNumber(LIMITS.auditLimit.min, LIMITS.auditLimit.max)),
+});
+export type AuditQuery = v.InferOutput<typeof AUDIT_QUERY>;
 
-export interface InvokeMap {
-  'app.info': [void, AppInfo];
-  'app.chooseRole': [{ role: Role }, AppInfo];
+const CONNECT_REQUEST = record({
+  host: HOST,
+  port: wholeNumber(1, 65535),
+  patientId: PATIENT_ID,
+  group: oneOf(GROUP_CHOICES),
+});
+export type ConnectRequest = v.InferOutput<typeof CONNECT_REQUEST>;
 
-  'doctor.snapshot': [void, DoctorSnapshot];
-  'doctor.listen': [{ host: string; port: number }, DoctorStatus];
-  'doctor.stop': [void, DoctorStatus];
-  'doctor.setPolicy': [{ policy: AdmissionPolicy }, DoctorStatus];
-  'doctor.block': [{ patientId: string; minutes: number }, BlockEntry];
-  'doctor.unblock': [{ patientId: string }, void];
-  'doctor.approve': [{ patientId: string; fingerprint: string }, void];
-  'doctor.reject': [{ patientId: string; fingerprint: string }, void];
-  'doctor.broadcast': [{ text: string }, BroadcastReceipt];
-  'doctor.audit': [AuditQuery, AuditEntry[]];
-  'doctor.auditVerify': [void, AuditVerification];
-  'doctor.auditCsv': [AuditQuery, string];
-  'doctor.perf': [void, PerfRow[]];
-  'doctor.perfHistory': [void, PerfSession[]];
+const BROADCAST_TEXT = v.pipe(text(LIMITS.broadcastMaxChars), v.check((t) => t.trim().length > 0, 'must not be empty.'));
+const BLOCK_MINUTES = wholeNumber(LIMITS.blockMinutes.min, LIMITS.blockMinutes.max);
 
-  'patient.status': [void, PatientStatus];
-  'patient.connect': [ConnectRequest, PatientStatus];
-  'patient.leave': [void, PatientStatus];
-  'patient.acceptDoctorKey': [{ fingerprint: string }, PatientStatus];
-  'patient.feed': [void, FeedMessage[]];
-  'patient.perf': [void, PerfRow[]];
-  'patient.perfHistory': [void, PerfSession[]];
-  'patient.audit': [AuditQuery, AuditEntry[]];
-}
+// ---- invoke channels: "side.method" -> argument, service parameters, result ----
 
-export type InvokeChannel = keyof InvokeMap;
-export type InvokeArg<C extends InvokeChannel> = InvokeMap[C][0];
-export type InvokeResult<C extends InvokeChannel> = InvokeMap[C][1];
+export type Side = 'app' | 'doctor' | 'patient';
+/** What no page may reach, whatever is declared: the lifecycle of the runtime and the services. */
+type Reserved = `${Side}.${'subscribe' | 'close' | 'doctor' | 'patient'}`;
+
+export const INVOKE = {
+  'app.info': call().returns<AppInfo>(),
+  'app.chooseRole': call(['role', oneOf(ROLES)]).resolves<AppInfo>(),
+
+  'doctor.snapshot': call().returns<DoctorSnapshot>(),
+  /** The conference's status alone: a cheap poll, without the snapshot's lists. */
+  'doctor.status': call().returns<DoctorStatus>(),
+  /** Port 0 asks the system for any free port. */
+  'doctor.listen': call(['host', HOST], ['port', wholeNumber(0, 65535)]).resolves<DoctorStatus>(),
+  'doctor.stop': call().resolves<DoctorStatus>(),
+  'doctor.setPolicy': call(['policy', oneOf(ADMISSION_POLICIES)]).returns<DoctorStatus>(),
+  'doctor.block': call(['patientId', PATIENT_ID], ['minutes', BLOCK_MINUTES]).returns<BlockEntry>(),
+  'doctor.unblock': call(['patientId', PATIENT_ID]).returns<void>(),
+  'doctor.approve': call(['patientId', PATIENT_ID], ['fingerprint', FINGERPRINT]).returns<void>(),
+  'doctor.reject': call(['patientId', PATIENT_ID], ['fingerprint', FINGERPRINT]).returns<void>(),
+  'doctor.broadcast': call(['text', BROADCAST_TEXT]).resolves<BroadcastReceipt>(),
+  'doctor.audit': callWith(AUDIT_QUERY).returns<AuditEntry[]>(),
+  'doctor.auditVerify': call().returns<AuditVerification>(),
+  /** The audit log as RFC 4180 CSV, spreadsheet formulas neutralised. */
+  'doctor.auditCsv': callWith(AUDIT_QUERY).returns<string>(),
+  'doctor.perf': call().returns<PerfRow[]>(),
+  'doctor.perfHistory': call().returns<PerfSession[]>(),
+
+  'patient.status': call().returns<PatientStatus>(),
+  'patient.connect': callWith(CONNECT_REQUEST).resolves<PatientStatus>(),
+  'patient.leave': call().resolves<PatientStatus>(),
+  'patient.acceptDoctorKey': call(['fingerprint', FINGERPRINT]).resolves<PatientStatus>(),
+  'patient.feed': call().returns<FeedMessage[]>(),
+  'patient.perf': call().returns<PerfRow[]>(),
+  'patient.perfHistory': call().returns<PerfSession[]>(),
+  'patient.audit': callWith(AUDIT_QUERY).returns<AuditEntry[]>(),
+} satisfies Record<`${Side}.${string}`, InvokeSpec> & { [R in Reserved]?: never };
+
+export type InvokeChannel = keyof typeof INVOKE;
+type Spec<C extends InvokeChannel> = (typeof INVOKE)[C];
+export type InvokeArg<C extends InvokeChannel> = v.InferOutput<Spec<C>['arg']>;
+export type InvokeResult<C extends InvokeChannel> = Spec<C>['result'];
+export const INVOKE_CHANNELS = Object.freeze(Object.keys(INVOKE) as InvokeChannel[]);
+
+/**
+ * What the target of a side's channels must have, one method per channel: AppRuntime for "app",
+ * the doctor's and the patient's services (src/main/service/services.ts) for the others.
+ */
+export type ChannelMethods<S extends Side> = {
+  [C in InvokeChannel as C extends `${S}.${infer M}` ? M : never]: (
+    ...params: ReturnType<Spec<C>['params']>
+  ) => Spec<C>['async'] extends true ? Promise<InvokeResult<C>> : InvokeResult<C>;
+};
 
 // ---- pushed events: name -> payload ----
 
-export interface EventMap {
-  'doctor.changed': DoctorSnapshot;
-  'doctor.audit': AuditEntry;
-  'doctor.perf': PerfRow[];
-  'patient.changed': PatientStatus;
-  'patient.message': FeedMessage;
-  'patient.perf': PerfRow[];
-}
+export const EVENTS = {
+  'doctor.changed': event<DoctorSnapshot>(),
+  'doctor.audit': event<AuditEntry>(),
+  'doctor.perf': event<PerfRow[]>(),
+  'patient.changed': event<PatientStatus>(),
+  'patient.message': event<FeedMessage>(),
+  'patient.perf': event<PerfRow[]>(),
+} satisfies Record<`${Side}.${string}`, EventSpec>;
 
-export type EventChannel = keyof EventMap;
-
-export const INVOKE_CHANNELS = [
-  'app.info',
-  'app.chooseRole',
-  'doctor.snapshot',
-  'doctor.listen',
-  'doctor.stop',
-  'doctor.setPolicy',
-  'doctor.block',
-  'doctor.unblock',
-  'doctor.approve',
-  'doctor.reject',
-  'doctor.broadcast',
-  'doctor.audit',
-  'doctor.auditVerify',
-  'doctor.auditCsv',
-  'doctor.perf',
-  'doctor.perfHistory',
-  'patient.status',
-  'patient.connect',
-  'patient.leave',
-  'patient.acceptDoctorKey',
-  'patient.feed',
-  'patient.perf',
-  'patient.perfHistory',
-  'patient.audit',
-] as const satisfies readonly InvokeChannel[];
-
-export const EVENT_CHANNELS = [
-  'doctor.changed',
-  'doctor.audit',
-  'doctor.perf',
-  'patient.changed',
-  'patient.message',
-  'patient.perf',
-] as const satisfies readonly EventChannel[];
+export type EventChannel = keyof typeof EVENTS;
+export type EventMap = { [E in EventChannel]: (typeof EVENTS)[E]['payload'] };
+export const EVENT_CHANNELS = Object.freeze(Object.keys(EVENTS) as EventChannel[]);
 
 /**
- * The API the renderer sees as `window.medchat`, derived from the maps: one async function per
- * invoke channel, plus `on` for events (returns an unsubscribe function).
+ * The API the renderer sees as `window.medchat`: one async call per invoke channel, plus `on` for
+ * events (returns an unsubscribe function).
  */
 export interface MedchatApi {
   invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<Result<InvokeResult<C>>>;

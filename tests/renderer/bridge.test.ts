@@ -115,4 +115,14 @@ describe('createSocketApi', () => {
     expect(socket.sent).toHaveLength(0);
     expect(api.status().state).toBe('lost');
   });
+
+  it('lets only the contract channels through, with the preload\'s own guards (guardedApi)', async () => {
+    const { socket, api } = setup();
+    socket.open();
+    const unknown = api.invoke('app.quit' as 'app.info', undefined);
+    await expect(unknown).resolves.toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String) } });
+    expect(socket.sent).toHaveLength(0);
+    expect(() => api.on('doctor.snapshot' as 'doctor.changed', () => {})).toThrow(TypeError);
+    expect(() => api.on('doctor.changed', 'not a function' as unknown as () => void)).toThrow(TypeError);
+  });
 });

@@ -7,7 +7,7 @@
  * loads the side it runs and this module stays importable before a role exists.
  */
 import { join } from 'node:path';
-import type { AppInfo, Role } from '../../shared/contract.js';
+import type { AppInfo, ChannelMethods, Role } from '../../shared/contract.js';
 import { defaultBackendSelection } from '../crypto/engine.js';
 import type { DoctorServiceOptions } from '../doctor/service.js';
 import type { PatientServiceOptions } from '../patient/service.js';
@@ -44,15 +44,19 @@ export interface AppRuntimeOptions {
   keyVaultFor?: ((roleDir: string) => KeyVault | undefined) | undefined;
   version?: string | undefined;
   log?: ((line: string) => void) | undefined;
+  /** Where `log` writes, to name in errors that send a person to it; null: stderr only. */
+  logPath?: string | null | undefined;
   factories?: ServiceFactories | undefined;
 }
 
 type ActiveService = { role: 'doctor'; service: DoctorServiceApi } | { role: 'patient'; service: PatientServiceApi };
 
-export class AppRuntime {
+/** The target of the app.* channels (ChannelMethods<'app'>: info, chooseRole). */
+export class AppRuntime implements ChannelMethods<'app'> {
   readonly dataDir: string;
   readonly shell: Shell;
   readonly log: (line: string) => void;
+  readonly logPath: string | null;
   private readonly version: string;
   private readonly keyVaultFor: (roleDir: string) => KeyVault | undefined;
   private readonly factories: ServiceFactories;
@@ -70,6 +74,7 @@ export class AppRuntime {
     this.keyVaultFor = options.keyVaultFor ?? (() => undefined);
     this.factories = options.factories ?? ENGINE_FACTORIES;
     this.log = options.log ?? ((line) => console.error(line));
+    this.logPath = options.logPath ?? null;
   }
 
   /** Creates a runtime and, when a role is given, its service. */

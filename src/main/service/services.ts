@@ -5,23 +5,7 @@
  * handlers to them, so the desktop app and the tests run one code path. This folder imports only
  * the engine, never a front end (a lint rule, eslint.config.js).
  */
-import type {
-  AdmissionPolicy,
-  AuditEntry,
-  AuditQuery,
-  AuditVerification,
-  BlockEntry,
-  BroadcastReceipt,
-  ConnectRequest,
-  DoctorSnapshot,
-  DoctorStatus,
-  EventChannel,
-  EventMap,
-  FeedMessage,
-  PatientStatus,
-  PerfSession,
-} from '../../shared/contract.js';
-import type { PerfRow } from '../../shared/metrics.js';
+import type { ChannelMethods, EventChannel, EventMap } from '../../shared/contract.js';
 
 /** A pushed event, emitted by a service and forwarded to the renderer unchanged. */
 export type ServiceEvent = { [E in EventChannel]: { channel: E; payload: EventMap[E] } }[EventChannel];
@@ -42,35 +26,17 @@ export class ServiceError extends Error {
   }
 }
 
-export interface DoctorServiceApi {
-  snapshot(): DoctorSnapshot;
-  listen(host: string, port: number): Promise<DoctorStatus>;
-  stop(): Promise<DoctorStatus>;
-  setPolicy(policy: AdmissionPolicy): DoctorStatus;
-  block(patientId: string, minutes: number): BlockEntry;
-  unblock(patientId: string): void;
-  approve(patientId: string, fingerprint: string): void;
-  reject(patientId: string, fingerprint: string): void;
-  broadcast(text: string): Promise<BroadcastReceipt>;
-  audit(query: AuditQuery): AuditEntry[];
-  auditVerify(): AuditVerification;
-  /** The audit log as RFC 4180 CSV, spreadsheet formulas neutralised. */
-  auditCsv(query: AuditQuery): string;
-  perf(): PerfRow[];
-  perfHistory(): PerfSession[];
+/**
+ * The doctor's service: one method per doctor.* channel, as the contract declares it (name,
+ * parameters, result: src/shared/contract.ts), plus what only the front ends use.
+ */
+export interface DoctorServiceApi extends ChannelMethods<'doctor'> {
   subscribe(listener: ServiceListener): () => void;
   close(): Promise<void>;
 }
 
-export interface PatientServiceApi {
-  status(): PatientStatus;
-  connect(request: ConnectRequest): Promise<PatientStatus>;
-  leave(): Promise<PatientStatus>;
-  acceptDoctorKey(fingerprint: string): Promise<PatientStatus>;
-  feed(): FeedMessage[];
-  perf(): PerfRow[];
-  perfHistory(): PerfSession[];
-  audit(query: AuditQuery): AuditEntry[];
+/** The patient's service: one method per patient.* channel, as the contract declares it. */
+export interface PatientServiceApi extends ChannelMethods<'patient'> {
   subscribe(listener: ServiceListener): () => void;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * vault (given a stand-in safeStorage) and the renderer-origin check. The rest of src/main/app
  * needs the Electron runtime, which cannot be installed on this machine.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,8 @@ describe('SafeStorageKeyVault', () => {
     // put replaces the key of its group (the store's KeyVault contract)
     vault.put('abc123', x + 1n);
     expect(new SafeStorageKeyVault(storage, dir, 'linux').get('abc123')).toBe(x + 1n);
+    // written through the store's writeFileAtomic (temp file, fsync, rename): nothing left beside it
+    expect(readdirSync(dir)).toEqual([VAULT_FILE_NAME]);
   });
 
   it('refuses to work without a real keychain, with a sentence saying why', () => {

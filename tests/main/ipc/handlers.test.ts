@@ -7,7 +7,7 @@ import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, connect as connectTcp, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeError, handleInvoke, INTERNAL_ERROR_MESSAGE, HANDLERS } from '../../../src/main/ipc/handlers.js';
+import { describeError, handleInvoke, internalErrorMessage, HANDLERS } from '../../../src/main/ipc/handlers.js';
 import { AppRuntime } from '../../../src/main/ipc/runtime.js';
 import type { ServiceEvent } from '../../../src/main/service/services.js';
 import { encodeFrame, encodePatientMessage } from '../../../src/main/protocol/index.js';
@@ -21,7 +21,7 @@ const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
 
 /** A safety number of the contract's shape that no real request carries. */
-const UNKNOWN_FINGERPRINT = '11111 22222 33333 44444';
+const UNKNOWN_FINGERPRINT = '11111 22222 33333 44444 55555 66666';
 
 async function runtime(role?: Role) {
   const dataDir = scratch.dir('handlers');
@@ -166,6 +166,8 @@ describe('handleInvoke', () => {
     const { port } = value(await handleInvoke(rt, 'doctor.listen', { host: '127.0.0.1', port: 0 }));
     expect(await handleInvoke(rt, 'doctor.listen', { host: '127.0.0.1', port: 0 })).toMatchObject({ ok: false, error: { code: 'ALREADY_LISTENING' } });
     expect(await handleInvoke(rt, 'doctor.broadcast', { text: 'anyone?' })).toMatchObject({ ok: false, error: { code: 'NO_PATIENTS' } });
+    expect(value(await handleInvoke(rt, 'doctor.status', undefined))).toMatchObject({ listening: true, host: '127.0.0.1', port, policy: 'ask' });
+    expect(await handleInvoke(rt, 'doctor.status', {})).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
     expect(value(await handleInvoke(rt, 'doctor.stop', undefined))).toMatchObject({ listening: false, port: null, policy: 'ask' });
     expect(value(await handleInvoke(rt, 'doctor.audit', { kind: 'policy' })).map((e) => e.detail)).toEqual(['new patients: ask the doctor']);
     expect(value(await handleInvoke(rt, 'doctor.audit', { kind: 'shutdown', limit: 1 }))[0]?.detail).toContain(`127.0.0.1:${port}`);
@@ -242,7 +244,8 @@ describe('handleInvoke', () => {
     // back): the next query fails inside better-sqlite3 with a TypeError, not a ServiceError.
     await rt.patient().close();
     const result = await handleInvoke(rt, 'patient.audit', { text: 'confidential diagnosis' });
-    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } });
+    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: internalErrorMessage(rt.logPath) } });
+    expect(internalErrorMessage('/data/logs/medchat.log')).toBe('Internal error; see the application log (/data/logs/medchat.log).');
     expect(logs.join('\n')).toContain('ipc: patient.audit failed: TypeError: The database connection is not open');
     expect(logs.join('\n')).not.toContain('confidential diagnosis');
     // The engine only throws Error objects, so a thrown non-Error cannot be provoked here; the
