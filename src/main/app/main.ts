@@ -8,6 +8,8 @@
  * a patient on one machine use two data directories. Without --role, the UI's first screen asks.
  * Closing the window ends the session properly before quitting: a patient leaves (opcode 90), a
  * doctor tells its patients (opcode 60).
+ *
+ * The log goes to <data directory>/logs/medchat.log (rotated, src/main/service/log.ts) and stderr.
  */
 import { app, BrowserWindow, Notification, safeStorage, session } from 'electron';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Role } from '../../shared/contract.js';
 import { defineCommand } from '../cli/args.js';
 import { AppRuntime } from '../ipc/runtime.js';
+import { openAppLog, stderrLog } from '../service/log.js';
 import type { ServiceEvent } from '../service/services.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-main.js';
 import { devServerUrl } from './renderer-origin.js';
@@ -35,18 +38,20 @@ const SHELL_COMMAND = defineCommand({
   },
 });
 
-function readArgs(argv: readonly string[]): { role?: Role; dataDir?: string } {
+function readArgs(argv: readonly string[]): { role?: Role; dataDir?: string; ignored: string[] } {
   const { values, ignored } = SHELL_COMMAND.parseLenient(argv);
-  for (const line of ignored) console.error(`MedChatSecure: ignoring ${line}.`);
-  return { role: values.role, dataDir: values['data-dir'] === undefined ? undefined : resolve(values['data-dir']) };
+  return { role: values.role, dataDir: values['data-dir'] === undefined ? undefined : resolve(values['data-dir']), ignored };
 }
 
-const log = (line: string): void => console.error(`[medchat] ${line}`);
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const args = readArgs(process.argv.slice(1));
 const devServer = devServerUrl(process.env, app.isPackaged);
 
 if (args.dataDir) app.setPath('userData', args.dataDir);
+// Opened first, so every line from here on (a refused second instance too) is in the file.
+const appLog = openAppLog(app.getPath('userData'), { echo: stderrLog('[medchat] ') });
+const log = appLog.log;
+for (const line of args.ignored) log(`ignoring ${line}.`);
 app.enableSandbox();
 registerRendererScheme();
 guardWebContents(devServer);
@@ -76,6 +81,8 @@ if (!app.requestSingleInstanceLock()) {
     shutdown = 'stopping';
     void stopRuntime(runtime).finally(() => {
       shutdown = 'done';
+      log('stopped.');
+      appLog.close();
       app.quit();
     });
   });
@@ -85,6 +92,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   try {
     const dataDir = app.getPath('userData');
+    log(`MedChatSecure ${app.getVersion()} starting; the application log is ${appLog.path ?? 'stderr only'}.`);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (process.platform === 'win32') app.setAppUserModelId('org.medchatsecure.app');
     hardenSession(session.defaultSession, devServer);
@@ -97,6 +105,7 @@ async function start(): Promise<void> {
       keyVaultFor: (roleDir) => createSafeStorageVault(safeStorage, roleDir, log),
       version: app.getVersion(),
       log,
+      logPath: appLog.path ?? null,
     });
     registerIpcHandlers(runtime, devServer);
     forwardEvents(runtime, () => mainWindow, devServer, notify);
@@ -152,5 +161,6 @@ function notify(event: ServiceEvent): void {
 function fail(error: unknown): void {
   log(`could not start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   shutdown = 'done';
+  appLog.close();
   app.exit(1);
 }

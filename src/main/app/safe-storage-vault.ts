@@ -1,7 +1,8 @@
 /**
  * Electron main process. The desktop app's KeyVault: each private key (hex) is encrypted with
  * Electron's safeStorage (the OS keychain: Keychain on macOS, DPAPI on Windows, libsecret/kwallet
- * on Linux) and the ciphertexts are kept in a JSON file readable by the owner alone (0600).
+ * on Linux) and the ciphertexts are kept in a JSON file readable by the owner alone (0600),
+ * written atomically with fsync like the CLI's key file (store/atomic-file.ts).
  *
  * No fallback: where safeStorage has no real keychain (unavailable, or Linux "basic_text", which
  * encrypts with a hard-coded key) the vault refuses to work and main.ts leaves the keys to the
@@ -12,9 +13,10 @@
  *
  * The safeStorage object is handed in, so this module imports nothing from Electron.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyVault } from '../store/index.js';
+import { GROUP_ID_PATTERN } from '../../shared/rules.js';
+import { writeFileAtomic, type KeyVault } from '../store/index.js';
 
 /** The part of Electron's safeStorage this vault uses. */
 export interface SafeStorageLike {
@@ -26,7 +28,6 @@ export interface SafeStorageLike {
 }
 
 export const VAULT_FILE_NAME = 'private-keys.safestorage.json';
-const GROUP_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const HEX = /^[0-9a-f]{1,4096}$/;
 
 export class KeyVaultError extends Error {
@@ -69,7 +70,7 @@ function parseVaultFile(text: string, path: string): Map<string, string> {
   }
   const keys = new Map<string, string>();
   for (const [groupId, blob] of Object.entries(file.keys)) {
-    if (!GROUP_ID.test(groupId) || typeof blob !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
+    if (!GROUP_ID_PATTERN.test(groupId) || typeof blob !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
       throw new KeyVaultError('VAULT_CORRUPT', `The key file ${path} has a malformed entry.`);
     }
     keys.set(groupId, blob);
@@ -115,7 +116,7 @@ export class SafeStorageKeyVault implements KeyVault {
   }
 
   put(groupId: string, x: bigint): void {
-    if (!GROUP_ID.test(groupId)) throw new KeyVaultError('BAD_INPUT', 'SafeStorageKeyVault.put: bad group id');
+    if (!GROUP_ID_PATTERN.test(groupId)) throw new KeyVaultError('BAD_INPUT', 'SafeStorageKeyVault.put: bad group id');
     if (typeof x !== 'bigint' || x <= 0n) throw new KeyVaultError('BAD_INPUT', 'SafeStorageKeyVault.put: the key must be a positive bigint');
     const problem = safeStorageProblem(this.storage, this.platform);
     if (problem) throw new KeyVaultError('SAFE_STORAGE_UNAVAILABLE', `Cannot protect private keys with the OS keychain: ${problem}.`);
@@ -129,9 +130,7 @@ export class SafeStorageKeyVault implements KeyVault {
 
   private save(): void {
     const file: VaultFile = { version: 1, keys: Object.fromEntries(this.blobs) };
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', 0o600);
   }
 }
 

@@ -5,10 +5,12 @@
  */
 import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
+import { stderrLog } from '../service/log.js';
 import { ServiceError } from '../service/services.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
+import { BLOCK_MINUTES } from '../../shared/rules.js';
 import { dataDir, defineCommand, host, port, positiveNumber, UsageError, wholeNumber } from './args.js';
 
 export const DOCTOR_COMMAND = defineCommand({
@@ -49,14 +51,14 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const policy = values.policy ?? 'tofu';
-  const blockMinutes = positiveNumber('--block-minutes', values['block-minutes'], 2, 10080);
+  const blockMinutes = positiveNumber('--block-minutes', values['block-minutes'], 2, BLOCK_MINUTES.max);
   // Every argument is checked before the service starts its crypto workers: an error after that
   // would leave them running and the process would never exit.
   const listenHost = host(values.host, '127.0.0.1');
   const listenPort = port(values.port, 5050, true);
   const service = await createDoctorService({
     dataDir: dataDir(values['data-dir'], 'doctor'),
-    log: (line) => console.log(line),
+    log: stderrLog(),
     ...(values.workers !== undefined ? { workers: positiveNumber('--workers', values.workers, 2, 16) } : {}),
     config: {
       policy,
@@ -157,7 +159,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
         case 'block': {
           const [id, minutes] = rest;
           if (!id) throw new UsageError('block ID [minutes]');
-          const entry = service.block(id, positiveNumber('minutes', minutes, 2, 10080));
+          const entry = service.block(id, positiveNumber('minutes', minutes, 2, BLOCK_MINUTES.max));
           console.log(`Blocked ${id} until ${new Date(entry.expiresAt).toISOString()}`);
           return false;
         }

@@ -8,7 +8,7 @@ import { createPatientService } from '../patient/service.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { GroupChoice } from '../../shared/contract.js';
-import { FINGERPRINT_PATTERN, ID_PATTERN } from '../protocol/index.js';
+import { FINGERPRINT_PATTERN, ID_PATTERN, ID_RULE } from '../../shared/rules.js';
 import { dataDir, defineCommand, host, port, UsageError } from './args.js';
 
 /**
@@ -50,7 +50,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const patientId = values.id;
-  if (!patientId || !ID_PATTERN.test(patientId)) throw new UsageError('--id is required: 1-64 characters of A-Z a-z 0-9 _ . @ -');
+  if (!patientId || !ID_PATTERN.test(patientId)) throw new UsageError(`--id is required: ${ID_RULE}.`);
   const group: GroupChoice = values.group ?? 'ffdhe2048';
   const accept = values['accept-doctor-key'];
   if (accept !== undefined && !FINGERPRINT_PATTERN.test(accept)) throw new UsageError('--accept-doctor-key takes the 30-digit fingerprint, in groups of five.');

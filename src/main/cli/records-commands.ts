@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { findStandardGroup } from '../crypto/index.js';
 import { sha256 } from '../crypto/hash.js';
 import { keyFingerprint } from '../protocol/index.js';
-import { DB_FILE_NAME, openStoreFile } from '../store/index.js';
+import { AUDIT_MAX_LIMIT, DB_FILE_NAME, openStoreFile, PERF_MAX_HISTORY, type Store } from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { AuditQuery, Role } from '../../shared/contract.js';
-import { dataDir, defineCommand, positiveNumber, UsageError } from './args.js';
+import { dataDir, defineCommand, positiveNumber, UsageError, type Command, type OptionSpecs, type Values } from './args.js';
 
 /** Which instance's records: its data folder, its role and (for a patient) its id. */
 const COMMON = {
@@ -39,20 +39,31 @@ export const FINGERPRINT_COMMAND = defineCommand({ name: 'medchat fingerprint', 
 
 const role = (value: Role | undefined): Role => value ?? 'doctor';
 
-function openDb(values: { 'data-dir'?: string; role?: Role; id?: string; db?: string }) {
+type RecordsValues = { 'data-dir'?: string; role?: Role; id?: string; db?: string; help?: boolean };
+
+function openDb(values: RecordsValues): Store {
   const path = values.db ?? join(dataDir(values['data-dir'], role(values.role), values.id), DB_FILE_NAME);
   if (!existsSync(path)) throw new UsageError(`No database at ${path}.`);
   return openStoreFile(path, { readonly: true });
 }
 
-export function runAuditCommand(argv: string[]): number {
-  const values = AUDIT_COMMAND.parse(argv);
+/** Parses, answers --help, else runs `body` on the instance's store (read-only), closed after. */
+function runOnStore<O extends OptionSpecs>(command: Command<O>, argv: string[], body: (store: Store, values: Values<O>) => number): number {
+  const values = command.parse(argv);
   if (values.help) {
-    console.log(AUDIT_COMMAND.usage);
+    console.log(command.usage);
     return 0;
   }
-  const store = openDb(values);
+  const store = openDb(values as RecordsValues);
   try {
+    return body(store, values);
+  } finally {
+    store.close();
+  }
+}
+
+export function runAuditCommand(argv: string[]): number {
+  return runOnStore(AUDIT_COMMAND, argv, (store, values) => {
     if (values.verify) {
       const result = store.audit.verify();
       console.log(result.ok ? `Audit chain verified: ${result.rows} rows intact.` : `AUDIT CHAIN BROKEN: ${result.problem}`);
@@ -62,7 +73,7 @@ export function runAuditCommand(argv: string[]): number {
       ...(values.kind ? { kind: values.kind } : {}),
       ...(values.patient ? { patientId: values.patient } : {}),
       ...(values.text ? { text: values.text } : {}),
-      limit: positiveNumber('--limit', values.limit, 200, 10000),
+      limit: positiveNumber('--limit', values.limit, 200, AUDIT_MAX_LIMIT),
     };
     if (values.csv) {
       process.stdout.write(store.audit.toCsv(query));
@@ -73,20 +84,12 @@ export function runAuditCommand(argv: string[]): number {
       console.log(printableLine(`${String(e.seq).padStart(6)} ${new Date(e.at).toISOString()} ${e.kind.padEnd(18)} ${(e.patientId ?? '-').padEnd(12)} ${e.detail}`));
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export function runPerfCommand(argv: string[]): number {
-  const values = PERF_COMMAND.parse(argv);
-  if (values.help) {
-    console.log(PERF_COMMAND.usage);
-    return 0;
-  }
-  const store = openDb(values);
-  try {
-    const sessions = store.perf.history(role(values.role), positiveNumber('--limit', values.limit, 10, 1000));
+  return runOnStore(PERF_COMMAND, argv, (store, values) => {
+    const sessions = store.perf.history(role(values.role), positiveNumber('--limit', values.limit, 10, PERF_MAX_HISTORY));
     if (sessions.length === 0) console.log('No performance history yet.');
     for (const s of sessions) {
       const end = s.endedAt ? new Date(s.endedAt).toISOString() : 'running';
@@ -94,19 +97,11 @@ export function runPerfCommand(argv: string[]): number {
       console.log('');
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export function runFingerprintCommand(argv: string[]): number {
-  const values = FINGERPRINT_COMMAND.parse(argv);
-  if (values.help) {
-    console.log(FINGERPRINT_COMMAND.usage);
-    return 0;
-  }
-  const store = openDb(values);
-  try {
+  return runOnStore(FINGERPRINT_COMMAND, argv, (store) => {
     const keys = store.ownKeys.list();
     if (keys.length === 0) console.log('No identity keys yet: they are created at the first conference.');
     for (const k of keys) {
@@ -114,7 +109,5 @@ export function runFingerprintCommand(argv: string[]): number {
       console.log(`${name.padEnd(20)} ${keyFingerprint(sha256, k.p, k.g, k.y)}`);
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

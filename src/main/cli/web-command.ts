@@ -1,12 +1,14 @@
 /**
  * `medchat web` (its options: WEB_COMMAND): starts the browser mode (src/main/web), prints one
  * line with its URL on stdout, and runs until SIGINT or SIGTERM, then shuts down in order (bridge,
- * HTTP server, service: the doctor tells its patients, a patient leaves).
+ * HTTP server, service: the doctor tells its patients, a patient leaves). What it logs goes to the
+ * data folder's application log (logs/medchat.log, src/main/service/log.ts) and to stderr.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Role } from '../../shared/contract.js';
 import { BrowserModeError, startBrowserMode, type BrowserMode } from '../web/browser-mode.js';
+import { openAppLog, type AppLog } from '../service/log.js';
 import { defaultDataDir } from '../service/paths.js';
 import { ServiceError } from '../service/services.js';
 import { defineCommand, port, USAGE_EXIT_CODE, UsageError } from './args.js';
@@ -83,31 +85,43 @@ export async function runWebCommand(argv: string[], io: WebCommandContext = {}):
     return 0;
   }
 
+  // Creates the data folder (0700) with its logs/ folder; when it cannot, stderr is the log.
+  const appLog = openAppLog(options.dataDir, { echo: err });
+  try {
+    return await serve(options, io, out, appLog);
+  } finally {
+    appLog.close();
+  }
+}
+
+async function serve(options: WebCommandOptions, io: WebCommandContext, out: (line: string) => void, appLog: AppLog): Promise<number> {
+  const log = appLog.log;
   let mode: BrowserMode;
   try {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    mode = await startBrowserMode({ role: options.role, dataDir: options.dataDir, host: options.host, port: options.port, allowRemote: options.allowRemote, rendererDir: io.rendererDir, log: err });
+    if (appLog.path) log(`medchat web: starting; the application log is ${appLog.path}`);
+    mode = await startBrowserMode({ role: options.role, dataDir: options.dataDir, host: options.host, port: options.port, allowRemote: options.allowRemote, rendererDir: io.rendererDir, log, logPath: appLog.path ?? null });
   } catch (error) {
     if (error instanceof BrowserModeError || error instanceof ServiceError) {
-      err(`medchat web: ${error.message}`);
+      log(`medchat web: ${error.message}`);
       return 1;
     }
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE') {
-      err(`medchat web: port ${options.port ?? 0} is already in use; choose another with --port, or --port 0 for any free port.`);
+      log(`medchat web: port ${options.port ?? 0} is already in use; choose another with --port, or --port 0 for any free port.`);
       return 1;
     }
     if (code === 'EACCES' || code === 'EPERM') {
-      err(`medchat web: not allowed to use ${options.dataDir} or port ${options.port ?? 0} (${String(code)}).`);
+      log(`medchat web: not allowed to use ${options.dataDir} or port ${options.port ?? 0} (${String(code)}).`);
       return 1;
     }
     throw error;
   }
-  if (options.allowRemote) err('medchat web: warning: --allow-remote serves plain HTTP; anyone who sees the URL can use this instance.');
+  if (options.allowRemote) log('medchat web: warning: --allow-remote serves plain HTTP; anyone who sees the URL can use this instance.');
   out(`MedChatSecure browser mode: ${mode.url}`);
 
   const signal = await (io.untilStopped ?? waitForSignal)();
-  err(`medchat web: ${signal} received; shutting down.`);
+  log(`medchat web: ${signal} received; shutting down.`);
   // A second Ctrl+C while the doctor is saying goodbye forces the exit.
   const force = (): void => process.exit(130);
   process.once('SIGINT', force);
@@ -116,5 +130,6 @@ export async function runWebCommand(argv: string[], io: WebCommandContext = {}):
   } finally {
     process.off('SIGINT', force);
   }
+  log('medchat web: stopped.');
   return 0;
 }

@@ -2,7 +2,7 @@
  * Look-alike patient ids (issue: `aIice`, `Alice` and `a1ice` were admitted beside `alice` as
  * different patients, and the doctor could not tell them apart). Pure: no I/O.
  *
- * Ids on the wire match ID_PATTERN (protocol/fields.ts): 1-64 characters of `A-Z a-z 0-9 _ . @ -`.
+ * Ids on the wire match ID_PATTERN (src/shared/rules.ts): 1-64 characters of `A-Z a-z 0-9 _ . @ -`.
  * So only the UTS #39 confusables whose SOURCE is one of those 66 characters matter here.
  *
  * Prototype table: every line of confusables.txt whose source is in the id alphabet. There are

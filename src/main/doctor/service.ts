@@ -5,9 +5,10 @@
  */
 import { AsyncCrypto } from '../crypto/index.js';
 import { listen, type Listener } from '../net/index.js';
-import type { KeyVault, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { openDataFolder } from '../service/data-folder.js';
 import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
+import type { ServiceOptions } from '../service/options.js';
 import type {
   AdmissionPolicy,
   AuditEntry,
@@ -20,20 +21,11 @@ import type {
   PerfSession,
 } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
-import type { Timers } from '../../shared/timers.js';
 import { DEFAULT_DOCTOR_CONFIG, type DoctorConfig } from './config.js';
 import { Doctor } from './doctor.js';
 
-export interface DoctorServiceOptions {
-  dataDir: string;
-  keyVault?: KeyVault;
-  now?: () => number;
-  /** Deadlines of the conference engine; real timers by default, fake ones in tests. */
-  timers?: Timers;
-  log?: (line: string) => void;
+export interface DoctorServiceOptions extends ServiceOptions {
   config?: Partial<DoctorConfig>;
-  /** Crypto worker threads (default: one per core, at most 4). */
-  workers?: number;
 }
 
 const POLICY_KEY = 'doctor.policy';

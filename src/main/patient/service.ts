@@ -5,25 +5,18 @@
  */
 import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
-import { ID_PATTERN, keyFingerprint } from '../protocol/index.js';
-import type { KeyVault, Pin, Store } from '../store/index.js';
+import { keyFingerprint } from '../protocol/index.js';
+import { ID_PATTERN } from '../../shared/rules.js';
+import type { Pin, Store } from '../store/index.js';
 import { openDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
+import type { ServiceOptions } from '../service/options.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
-import type { Timers } from '../../shared/timers.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
 
-export interface PatientServiceOptions {
-  dataDir: string;
-  keyVault?: KeyVault;
-  now?: () => number;
-  /** The handshake's deadline; real timers by default, fake ones in tests. */
-  timers?: Timers;
-  log?: (line: string) => void;
-  /** Crypto worker threads (default: one per core, at most 4). */
-  workers?: number;
+export interface PatientServiceOptions extends ServiceOptions {
   maxClockSkewMs?: number;
   handshakeTimeoutMs?: number;
 }

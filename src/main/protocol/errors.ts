@@ -2,8 +2,10 @@
  * Reasons a session ends (opcode 60) or a message is refused. Each code is stable (tests, audit
  * log, UI) and has a sentence a person can act on.
  */
+import { MAX_FRAME_BYTES } from '../../shared/rules.js';
+
 export const DISCONNECT_REASONS = {
-  FRAME_TOO_LARGE: 'A message exceeded the 64 KiB size limit.',
+  FRAME_TOO_LARGE: `A message exceeded the ${MAX_FRAME_BYTES / 1024} KiB size limit.`,
   MALFORMED_FRAME: 'A message could not be parsed.',
   BAD_MESSAGE: 'A message had missing, extra or out-of-range fields.',
   UNKNOWN_OPCODE: 'A message had an unknown opcode.',

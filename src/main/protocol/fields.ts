@@ -3,15 +3,15 @@
  * plain records field by field: every field has a kind, every kind a strict check, and a message
  * with a missing, extra or malformed field is refused whole.
  */
+import { ID_PATTERN, ID_RULE, PEER_TEXT_MAX_CHARS } from '../../shared/rules.js';
 import { ProtocolError } from './errors.js';
 
-export const ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+export { PEER_TEXT_MAX_CHARS };
 const HEX_PATTERN = /^[0-9a-f]{1,1024}$/; // up to 4096 bits: the largest group
 const NONCE_PATTERN = /^[0-9a-f]{32}$/;
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 const B64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_B64_CHARS = 60_000;
-const MAX_TEXT_CHARS = 500;
 
 export type FieldKind = 'id' | 'bigint' | 'uint' | 'time' | 'nonce' | 'digest' | 'bytes' | 'text' | 'version';
 
@@ -30,7 +30,7 @@ function bad(name: string, why: string): never {
 export function parseField(kind: FieldKind, name: string, raw: unknown): unknown {
   switch (kind) {
     case 'id':
-      if (typeof raw !== 'string' || !ID_PATTERN.test(raw)) bad(name, 'must be 1-64 characters of A-Z a-z 0-9 _ . @ -');
+      if (typeof raw !== 'string' || !ID_PATTERN.test(raw)) bad(name, `must be ${ID_RULE}`);
       return raw;
     case 'bigint':
       if (typeof raw !== 'string' || !HEX_PATTERN.test(raw) || (raw.length > 1 && raw.startsWith('0'))) {
@@ -61,7 +61,7 @@ export function parseField(kind: FieldKind, name: string, raw: unknown): unknown
       return new Uint8Array(bytes);
     }
     case 'text':
-      if (typeof raw !== 'string' || raw.length > MAX_TEXT_CHARS) bad(name, `must be text of at most ${MAX_TEXT_CHARS} characters`);
+      if (typeof raw !== 'string' || raw.length > PEER_TEXT_MAX_CHARS) bad(name, `must be text of at most ${PEER_TEXT_MAX_CHARS} characters`);
       return raw;
   }
 }

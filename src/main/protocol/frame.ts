@@ -4,9 +4,10 @@
  * and refuses a declared length above the cap before buffering it, so a peer cannot make us
  * hold more than one capped frame in memory.
  */
+import { MAX_FRAME_BYTES } from '../../shared/rules.js';
 import { ProtocolError } from './errors.js';
 
-export const MAX_FRAME_BYTES = 64 * 1024;
+export { MAX_FRAME_BYTES };
 const HEADER = 4;
 
 export function encodeFrame(body: Uint8Array): Uint8Array {

@@ -5,7 +5,7 @@
  * fields, so unknown opcodes, extra fields and wrong types are all refused.
  */
 import { DISCONNECT_REASONS, ProtocolError, isDisconnectCode, type DisconnectCode } from './errors.js';
-import { formatField, parseField, type FieldKind, type FieldValue } from './fields.js';
+import { formatField, parseField, PEER_TEXT_MAX_CHARS, type FieldKind, type FieldValue } from './fields.js';
 import { quotePeerText } from '../../shared/peer-text.js';
 
 type Schema = Readonly<Record<string, FieldKind>>;
@@ -113,7 +113,7 @@ export function encodeDoctorMessage(message: DoctorMessage): Uint8Array {
 /** Opcode 60 with a known code and its sentence. */
 export function disconnectMessage(code: DisconnectCode, detail?: string): { op: 60; code: string; reason: string } {
   const reason = detail ? `${DISCONNECT_REASONS[code]} ${detail}` : DISCONNECT_REASONS[code];
-  return { op: 60, code, reason: reason.slice(0, 500) };
+  return { op: 60, code, reason: reason.slice(0, PEER_TEXT_MAX_CHARS) };
 }
 
 /**

@@ -133,5 +133,3 @@ export function keyFingerprint(hash: Hash, p: bigint, g: bigint, y: bigint): str
   }
   return groups.join(' ');
 }
-
-export const FINGERPRINT_PATTERN = /^\d{5}( \d{5}){5}$/;

@@ -21,6 +21,7 @@ import { verifyAuditChain } from './audit-verify.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import { StoreError } from './errors.js';
+import { AUDIT_KIND_PATTERN, AUDIT_KIND_RULE, AUDIT_QUERY_MAX_LIMIT, AUDIT_TEXT_FILTER_MAX_CHARS } from '../../shared/rules.js';
 import { checkId, checkInteger, checkPattern, checkString, cleanText } from './validate.js';
 
 export interface AuditLog {
@@ -33,11 +34,9 @@ export interface AuditLog {
   toCsv(q?: AuditQuery): string;
 }
 
-export const AUDIT_KIND_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 export const AUDIT_DETAIL_MAX = 2000;
-export const AUDIT_TEXT_FILTER_MAX = 200;
 export const AUDIT_DEFAULT_LIMIT = 500;
-export const AUDIT_MAX_LIMIT = 10_000;
+export const AUDIT_MAX_LIMIT = AUDIT_QUERY_MAX_LIMIT;
 const ADDRESS_PATTERN = /^[A-Za-z0-9_.:%[\]-]{1,100}$/;
 
 /** Filter boxes in a UI send '' (and JSON bridges null) for "any": both mean no filter. */
@@ -49,9 +48,9 @@ function checkQuery(q: AuditQuery | undefined, defaultLimit: number): Required<A
   if (q !== undefined && (typeof q !== 'object' || q === null)) {
     throw new StoreError('BAD_INPUT', 'audit.query: the query must be an object.');
   }
-  const kind = unset(q?.kind) ? '' : checkPattern(q?.kind, 'audit.query: kind', AUDIT_KIND_PATTERN, 'a lowercase kind such as "admit"');
+  const kind = unset(q?.kind) ? '' : checkPattern(q?.kind, 'audit.query: kind', AUDIT_KIND_PATTERN, AUDIT_KIND_RULE);
   const patientId = unset(q?.patientId) ? '' : checkId(q?.patientId, 'audit.query: patientId');
-  const text = unset(q?.text) ? '' : checkString(q?.text, 'audit.query: text', 0, AUDIT_TEXT_FILTER_MAX);
+  const text = unset(q?.text) ? '' : checkString(q?.text, 'audit.query: text', 0, AUDIT_TEXT_FILTER_MAX_CHARS);
   const limit = q?.limit === undefined || q.limit === null ? defaultLimit : checkInteger(q.limit, 'audit.query: limit', 1, AUDIT_MAX_LIMIT);
   return { kind, patientId, text, limit };
 }
@@ -112,7 +111,7 @@ export function createAuditLog(db: Db, now: Clock): AuditLog {
   return {
     append(e) {
       if (typeof e !== 'object' || e === null) throw new StoreError('BAD_INPUT', 'audit.append: the entry must be an object.');
-      const kind = checkPattern(e.kind, 'audit.append: kind', AUDIT_KIND_PATTERN, 'a lowercase letter then up to 39 of a-z 0-9 -');
+      const kind = checkPattern(e.kind, 'audit.append: kind', AUDIT_KIND_PATTERN, AUDIT_KIND_RULE);
       const patientId = e.patientId == null ? null : checkId(e.patientId, 'audit.append: patientId');
       const address =
         e.address == null ? null : checkPattern(e.address, 'audit.append: address', ADDRESS_PATTERN, 'a host:port of at most 100 characters');

@@ -9,16 +9,15 @@ export { type Pin, type PinStore } from './pins.js';
 export { type BlockStore } from './blocks.js';
 export {
   type AuditLog,
-  AUDIT_KIND_PATTERN,
   AUDIT_DETAIL_MAX,
   AUDIT_DEFAULT_LIMIT,
   AUDIT_MAX_LIMIT,
 } from './audit.js';
 export { auditHash } from './audit-chain.js';
-export { type PerfStore } from './perf.js';
+export { type PerfStore, PERF_MAX_HISTORY } from './perf.js';
 export { type SettingsStore } from './settings.js';
 export { type NonceStore, type SeenNonce } from './nonces.js';
 export { openFileKeyVault, type KeyVault } from './key-vault.js';
-export { ID_PATTERN } from './validate.js';
+export { writeFileAtomic } from './atomic-file.js';
 export { migrate } from './db.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';

@@ -6,14 +6,16 @@
  *
  * Like ssh with an identity file, the vault refuses a file that group or others can read or
  * write, or that another user owns (KEY_FILE_PERMISSIONS); it only tightens leftover execute
- * bits. Every write goes to a 0600 temp file in the same directory, is fsynced and renamed over
- * the old file, so a crash leaves the old vault or the new one, never half of one. No error
+ * bits. Every write goes through writeFileAtomic (./atomic-file.ts: temp file, fsync, rename,
+ * directory fsync), so a crash leaves the old vault or the new one, never half of one. No error
  * message contains key material or the file's content.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { StoreError } from './errors.js';
-import { ID_PATTERN, checkBigInt, checkId, checkString } from './validate.js';
+import { GROUP_ID_PATTERN } from '../../shared/rules.js';
+import { checkBigInt, checkGroupId, checkString } from './validate.js';
 
 export interface KeyVault {
   get(groupId: string): bigint | undefined;
@@ -28,7 +30,6 @@ const KEY_FILE_MAX_BYTES = 1 << 20;
 const KEY_MAX_BITS = 8192;
 const HEX_KEY = /^[0-9a-f]{1,2048}$/;
 const POSIX = process.platform !== 'win32';
-let tempCounter = 0;
 
 function corrupt(path: string, what: string): never {
   throw new StoreError(
@@ -94,7 +95,7 @@ function parseVault(path: string, text: string): Map<string, bigint> {
   if (!isPlainObject(data.keys)) corrupt(path, 'has a "keys" field that is not an object');
   const keys = new Map<string, bigint>();
   for (const [groupId, hex] of Object.entries(data.keys)) {
-    if (!ID_PATTERN.test(groupId)) corrupt(path, 'has an entry whose group id is not valid');
+    if (!GROUP_ID_PATTERN.test(groupId)) corrupt(path, 'has an entry whose group id is not valid');
     if (typeof hex !== 'string' || !HEX_KEY.test(hex) || /^0+$/.test(hex)) {
       corrupt(path, `has a key for group ${groupId} that is not a positive number in lowercase hex`);
     }
@@ -106,39 +107,8 @@ function parseVault(path: string, text: string): Map<string, bigint> {
 function writeVault(path: string, keys: Map<string, bigint>): void {
   const entries = [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, x]) => [id, x.toString(16)]);
   const text = JSON.stringify({ version: KEY_FILE_VERSION, keys: Object.fromEntries(entries) }, null, 2) + '\n';
-  const dir = nodePath.dirname(path);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  tempCounter += 1;
-  const temp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${tempCounter}.tmp`);
-  const fd = fs.openSync(temp, 'wx', 0o600);
-  try {
-    try {
-      if (POSIX) fs.fchmodSync(fd, 0o600);
-      fs.writeFileSync(fd, text, 'utf8');
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, path);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-  syncDirectory(dir);
-}
-
-/** Makes the rename itself durable; not every platform can fsync a directory, hence best effort. */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Windows and some file systems refuse; the data itself is already fsynced.
-  }
+  fs.mkdirSync(nodePath.dirname(path), { recursive: true, mode: 0o700 });
+  writeFileAtomic(path, text, 0o600);
 }
 
 export function openFileKeyVault(path: string): KeyVault {
@@ -146,10 +116,10 @@ export function openFileKeyVault(path: string): KeyVault {
   readVault(file); // fail at open, not at the first handshake
   return {
     get(groupId) {
-      return readVault(file).get(checkId(groupId, 'keyVault.get: groupId'));
+      return readVault(file).get(checkGroupId(groupId, 'keyVault.get: groupId'));
     },
     put(groupId, x) {
-      const id = checkId(groupId, 'keyVault.put: groupId');
+      const id = checkGroupId(groupId, 'keyVault.put: groupId');
       const key = checkBigInt(x, 'keyVault.put: x', KEY_MAX_BITS);
       const keys = readVault(file);
       if (keys.get(id) === key) return;
@@ -157,7 +127,7 @@ export function openFileKeyVault(path: string): KeyVault {
       writeVault(file, keys);
     },
     remove(groupId) {
-      const id = checkId(groupId, 'keyVault.remove: groupId');
+      const id = checkGroupId(groupId, 'keyVault.remove: groupId');
       const keys = readVault(file);
       if (keys.delete(id)) writeVault(file, keys);
     },

@@ -10,7 +10,7 @@
 import type { Db } from './db.js';
 import { StoreError } from './errors.js';
 import { asRow, rowBigInt, rowInteger, rowString } from './rows.js';
-import { checkBigInt, checkId, checkTimestamp } from './validate.js';
+import { checkBigInt, checkGroupId, checkTimestamp } from './validate.js';
 
 export interface OwnKey {
   groupId: string;
@@ -57,7 +57,7 @@ function checkOwnKey(key: OwnKey): OwnKey {
   const g = checkBigInt(key.g, 'ownKeys.put: g', OWN_KEY_MAX_BITS);
   const y = checkBigInt(key.y, 'ownKeys.put: y', OWN_KEY_MAX_BITS);
   if (g >= p || y >= p) throw new StoreError('BAD_INPUT', 'ownKeys.put: g and y must be smaller than p.');
-  return { groupId: checkId(key.groupId, 'ownKeys.put: groupId'), p, g, y, createdAt: checkTimestamp(key.createdAt, 'ownKeys.put: createdAt') };
+  return { groupId: checkGroupId(key.groupId, 'ownKeys.put: groupId'), p, g, y, createdAt: checkTimestamp(key.createdAt, 'ownKeys.put: createdAt') };
 }
 
 export function createOwnKeyStore(db: Db): OwnKeyStore {
@@ -75,7 +75,7 @@ export function createOwnKeyStore(db: Db): OwnKeyStore {
 
   return {
     get(groupId) {
-      const row = select.get(checkId(groupId, 'ownKeys.get: groupId'));
+      const row = select.get(checkGroupId(groupId, 'ownKeys.get: groupId'));
       return row === undefined ? undefined : readOwnKey(row);
     },
     put(key) {
@@ -83,10 +83,10 @@ export function createOwnKeyStore(db: Db): OwnKeyStore {
       upsert.run(k.groupId, k.p.toString(16), k.g.toString(16), k.y.toString(16), k.createdAt, k.createdAt);
     },
     touch(groupId, at) {
-      touchRow.run(checkTimestamp(at, 'ownKeys.touch: at'), checkId(groupId, 'ownKeys.touch: groupId'));
+      touchRow.run(checkTimestamp(at, 'ownKeys.touch: at'), checkGroupId(groupId, 'ownKeys.touch: groupId'));
     },
     remove(groupId) {
-      removeRow.run(checkId(groupId, 'ownKeys.remove: groupId'));
+      removeRow.run(checkGroupId(groupId, 'ownKeys.remove: groupId'));
     },
     list() {
       return selectAll.all().map(readOwnKey);

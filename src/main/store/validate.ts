@@ -4,18 +4,22 @@
  * StoreError('BAD_INPUT') whose message starts with the caller's label (e.g. "blocks.block: id")
  * and says what is allowed; it never echoes the rejected value, which may be attacker-supplied.
  */
+import { GROUP_ID_PATTERN, GROUP_ID_RULE, ID_PATTERN, ID_RULE } from '../../shared/rules.js';
 import { StoreError } from './errors.js';
-
-/** Patient, peer and group ids: what the wire protocol allows for an id. */
-export const ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
-const ID_RULE = '1-64 characters of letters, digits, _ . @ -';
 
 function bad(label: string, rule: string): never {
   throw new StoreError('BAD_INPUT', `${label} must be ${rule}.`);
 }
 
+/** A patient or doctor id: what the wire protocol allows for an id. */
 export function checkId(value: unknown, label: string): string {
   if (typeof value !== 'string' || !ID_PATTERN.test(value)) bad(label, ID_RULE);
+  return value;
+}
+
+/** The id of a key group (own_keys, the key vaults). */
+export function checkGroupId(value: unknown, label: string): string {
+  if (typeof value !== 'string' || !GROUP_ID_PATTERN.test(value)) bad(label, GROUP_ID_RULE);
   return value;
 }
 

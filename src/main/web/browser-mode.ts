@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../shared/contract.js';
 import { randomBytes } from '../crypto/random.js';
+import { stderrLog } from '../service/log.js';
 import { defaultRendererDir } from '../service/paths.js';
 import { AppRuntime, type ServiceFactories } from '../ipc/runtime.js';
 import { securityHeaders, createStaticFiles } from './static-files.js';
@@ -27,7 +28,10 @@ export interface BrowserModeOptions {
   rendererDir?: string | undefined;
   /** Listen on a non-loopback address. Traffic is plain HTTP, token included: trusted networks only. */
   allowRemote?: boolean | undefined;
+  /** The application log (`medchat web` passes the data folder's file log); stderr by default. */
   log?: ((line: string) => void) | undefined;
+  /** Where `log` writes (named in errors that send a person to the log); null: stderr only. */
+  logPath?: string | null | undefined;
   /** Service factories; the real engine by default (tests pass the real ones with temp dirs). */
   factories?: ServiceFactories | undefined;
 }
@@ -67,7 +71,7 @@ function urlHost(host: string): string {
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? stderrLog();
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BrowserModeError('BAD_PORT', `The port must be a whole number from 0 to 65535, not ${port}.`);
   if (!isLoopbackHost(host) && !options.allowRemote) {
     throw new BrowserModeError(
@@ -80,7 +84,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     throw new BrowserModeError('RENDERER_NOT_BUILT', `The user interface is not built (${join(rendererDir, 'index.html')} is missing); run "npm run build:renderer" first.`);
   }
   const files = await createStaticFiles(rendererDir);
-  const runtime = await AppRuntime.start({ role: options.role, dataDir: options.dataDir, shell: 'browser', log, factories: options.factories });
+  const runtime = await AppRuntime.start({ role: options.role, dataDir: options.dataDir, shell: 'browser', log, logPath: options.logPath ?? null, factories: options.factories });
 
   const token = base64url(randomBytes(32));
   const server = createServer();

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,13 @@ describe('runWebCommand', () => {
     expect(await run).toBe(0);
     expect(stdout).toHaveLength(1);
     await expect(fetch(match![1]!)).rejects.toThrow();
+    // the browser mode's application log, in its data folder, and the same lines on stderr
+    const logFile = join(base, 'data', 'logs', 'medchat.log');
+    expect(stderr[0]).toBe(`medchat web: starting; the application log is ${logFile}`);
+    const logged = readFileSync(logFile, 'utf8');
+    expect(logged).toContain('medchat web: SIGTERM received; shutting down.');
+    expect(logged).toContain('medchat web: stopped.');
+    expect(logged).not.toContain('token=');
   });
 
   it('exits 64 with the usage on a bad flag and 1 when the UI is not built', async () => {

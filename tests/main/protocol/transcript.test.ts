@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/main/crypto/hash.js';
 import { FFDHE2048 } from '../../../src/main/crypto/groups.js';
 import {
-  FINGERPRINT_PATTERN,
   deriveSessionKey,
   groupIdOf,
   keyExchangeTranscript,
@@ -10,6 +9,7 @@ import {
   sessionTokenTranscript,
   sessionVerifier,
 } from '../../../src/main/protocol/index.js';
+import { FINGERPRINT_PATTERN } from '../../../src/shared/rules.js';
 
 const ctx = { patientId: 'alice', doctorId: 'doctor', p: FFDHE2048.p, g: 2n, patientY: 12345n, doctorY: 67890n };
 const msg = { ts: 1000, rn: 'aa'.repeat(16), c1: 5n, c2: 6n };

@@ -81,7 +81,7 @@ describe('blocks', () => {
 
   it('validates its inputs', () => {
     const { store } = testStore();
-    expectStoreError(() => store.blocks.block('p 1', 'r', T0 + MIN), 'BAD_INPUT', /^blocks\.block: id must be 1-64 characters/);
+    expectStoreError(() => store.blocks.block('p 1', 'r', T0 + MIN), 'BAD_INPUT', /^blocks\.block: id must be 1 to 64 letters/);
     expectStoreError(() => store.blocks.block('p1', 'r', T0), 'BAD_INPUT', /later than now/);
     expectStoreError(() => store.blocks.block('p1', 'r', Number.POSITIVE_INFINITY), 'BAD_INPUT', /expiresAt/);
     expectStoreError(() => store.blocks.block('p1', 'r', T0 + 0.5), 'BAD_INPUT', /expiresAt/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkId, checkInteger, cleanText } from '../../../src/main/store/validate.js';
+import { checkGroupId, checkId, checkInteger, cleanText } from '../../../src/main/store/validate.js';
 import { expectStoreError } from './helpers.js';
 
 describe('validate', () => {
@@ -7,7 +7,14 @@ describe('validate', () => {
     expect(checkId('patient-1@clinic.example_2', 'id')).toBe('patient-1@clinic.example_2');
     expect(checkId('x'.repeat(64), 'id')).toHaveLength(64);
     for (const bad of ['', 'x'.repeat(65), 'a b', 'a/b', "a'b", 'ä', 'a\n', 42, null]) {
-      expectStoreError(() => checkId(bad, 'test: id'), 'BAD_INPUT', /^test: id must be 1-64 characters/);
+      expectStoreError(() => checkId(bad, 'test: id'), 'BAD_INPUT', /^test: id must be 1 to 64 letters, digits or _ \. @ -\.$/);
+    }
+  });
+
+  it('accepts group ids (groupIdOf hex, standard names) and nothing an id of a person adds', () => {
+    for (const good of ['0123456789abcdef0123456789abcdef', 'ffdhe2048', 'custom-1', 'x'.repeat(64)]) expect(checkGroupId(good, 'g')).toBe(good);
+    for (const bad of ['', 'x'.repeat(65), 'a@b', 'a:b', 'a b', 42]) {
+      expectStoreError(() => checkGroupId(bad, 'test: groupId'), 'BAD_INPUT', /^test: groupId must be 1 to 64 letters, digits or _ \. -\.$/);
     }
   });
 
