@@ -118,8 +118,8 @@ function identity(id: string, pair: KeyPair) {
 }
 
 // --- Opcode 5 ---------------------------------------------------------------------------------
-const hello = encodePatientMessage({ op: 5, v: 1, patientId, p, g, y: patient.y });
-const helloReply = encodeDoctorMessage({ op: 5, v: 1, doctorId, y: doctor.y });
+const hello = encodePatientMessage({ op: 5, v: 2, patientId, p, g, y: patient.y });
+const helloReply = encodeDoctorMessage({ op: 5, v: 2, doctorId, y: doctor.y });
 
 // --- Opcode 10 (patient) ----------------------------------------------------------------------
 const skV = fixedInt('sk v', 2n, p - 1n);
@@ -151,7 +151,7 @@ const tsV = 1767225600400;
 const skv = sessionVerifier(sha256, K, tsV);
 const op20p = encodePatientMessage({ op: 20, ts: tsV, skv: hex(skv) });
 const sub = deriveSessionSubkeys(engine, K);
-const sealInfo = (context: string): Uint8Array => encodeFields(['medchat/seal/v1', context]);
+const hkdfInfo = (purpose: string): Uint8Array => encodeFields(['medchat/hkdf/v2', purpose]);
 
 const signatureOf = (k: bigint, sig: ReturnType<typeof signWithK>) => ({
   k: big(k),
@@ -201,9 +201,9 @@ const handshake = {
   session_key: hex(K),
   op20_patient: { ts: tsV, verifier_input: hex(encodeFields(['medchat/session-verifier/v1', K, tsV])), skv: hex(skv), json: text.decode(op20p) },
   subkeys: {
-    group_key_wrap: { info: hex(sealInfo('op30 group key')), enc_key: hex(sub.groupKeyWrap.encKey), mac_key: hex(sub.groupKeyWrap.macKey) },
-    ack_key: { info: hex(new TextEncoder().encode('medchat op50 ack')), key: hex(sub.ackKey) },
-    exit_key: { info: hex(new TextEncoder().encode('medchat op90 exit')), key: hex(sub.exitKey) },
+    group_key_wrap: { info: hex(hkdfInfo('op30 group key')), enc_key: hex(sub.groupKeyWrap.encKey), mac_key: hex(sub.groupKeyWrap.macKey) },
+    ack_key: { info: hex(hkdfInfo('op50 ack')), key: hex(sub.ackKey) },
+    exit_key: { info: hex(hkdfInfo('op90 exit')), key: hex(sub.exitKey) },
   },
 };
 
@@ -236,7 +236,7 @@ const session = {
   ack_key: hex(sub.ackKey),
   exit_key: hex(sub.exitKey),
   op30: { epoch, group_key: hex(groupKey), plaintext: hex(groupKey), ...box30, json: text.decode(op30) },
-  broadcast_keys: { info: hex(sealInfo('op40 broadcast')), enc_key: hex(bk.encKey), mac_key: hex(bk.macKey) },
+  broadcast_keys: { info: hex(hkdfInfo('op40 broadcast')), enc_key: hex(bk.encKey), mac_key: hex(bk.macKey) },
   op40: { epoch, seq, ts: ts40, text: message, plaintext: hex(new TextEncoder().encode(message)), ...box40, json: text.decode(op40) },
   op50: { epoch, seq, input: hex(ack), tag: hex(ackTag), json: text.decode(op50) },
   op90: { ts: ts90, input: hex(exit), tag: hex(exitTag), json: text.decode(op90) },

@@ -25,7 +25,7 @@ function count(reply: { op: number | string; code?: unknown }): string {
 
 async function hello(p: bigint, g: bigint, id: string, from: string): Promise<string> {
   const c = await RawClient.open(port, '127.0.0.1', from);
-  c.send({ op: 5, v: 1, patientId: id, p, g, y: 4n });
+  c.send({ op: 5, v: 2, patientId: id, p, g, y: 4n });
   const reply = await c.waitFor((m) => m.op === 5 || m.op === 60 || m.op === 80 || m.op === 'closed', 20_000);
   c.close();
   return count(reply as { op: number | string; code?: unknown });

@@ -50,7 +50,7 @@ async function cheapHandshakes(): Promise<void> {
   const one = async (id: string, from: string): Promise<void> => {
     const c = await RawClient.open(port, '127.0.0.1', from);
     try {
-      c.send({ op: 5, v: 1, patientId: id, p: group.p, g: group.g, y: pair.y });
+      c.send({ op: 5, v: 2, patientId: id, p: group.p, g: group.g, y: pair.y });
       const hello = await c.waitFor(() => true, 15_000);
       if (hello.op !== 5) return count(`hello ${hello.op === 60 ? hello.code : hello.op}`);
       const ctx = { patientId: id, doctorId: hello.doctorId, p: group.p, g: group.g, patientY: pair.y, doctorY: hello.y };

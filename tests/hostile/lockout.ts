@@ -37,7 +37,7 @@ for (let i = 0; i < n; i++) {
     continue;
   }
   const c = await RawClient.open(port, '127.0.0.1', from);
-  c.send({ op: 5, v: 1, patientId: id, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+  c.send({ op: 5, v: 2, patientId: id, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
   const hello = await c.waitFor((m) => m.op === 5 || done(m));
   if (mode === 'garbage-op10' && hello.op === 5) {
     const big = (): bigint => BigInt('0x' + randomBytes(200).toString('hex'));

@@ -96,7 +96,7 @@ function impersonate(patient: Socket): void {
     report('patient-sent', describe(body, false));
     if (m.op === 5) {
       const pair = engine.generateKeyPair(makeGroup(m.p, m.g));
-      patient.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 1, doctorId: need(opts, 'doctor-id'), y: pair.y })));
+      patient.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 2, doctorId: need(opts, 'doctor-id'), y: pair.y })));
     }
     if (m.op === 10) report('got-op10', { patientId: m.patientId });
   });

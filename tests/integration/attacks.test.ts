@@ -64,7 +64,7 @@ describe('attack 2: tiny primes chosen by the patient', () => {
     ];
     for (const [p, g, reason] of cases) {
       const c = await RawClient.open(doctor.port);
-      c.send({ op: 5, v: 1, patientId: 'mallory', p, g, y: 4n });
+      c.send({ op: 5, v: 2, patientId: 'mallory', p, g, y: 4n });
       await c.waitClosed();
       const reply = c.received[0];
       expect(reply).toMatchObject({ op: 60, code: 'BAD_GROUP' });
@@ -138,7 +138,7 @@ describe('attack 4: a stranger under an active id evicts the real patient', () =
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
     // A hello alone with another key gets no answer but the doctor's key: nothing is queued.
     const hello = await RawClient.open(doctor.port, '127.0.0.1', '127.0.0.2');
-    hello.send({ op: 5, v: 1, patientId: 'alice', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+    hello.send({ op: 5, v: 2, patientId: 'alice', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
     await hello.waitOp(5);
     hello.close();
     expect(doctor.service.snapshot().pending).toEqual([]);
@@ -162,7 +162,7 @@ describe('attack 5: two messages in one TCP read, and messages over 4 KB', () =>
     // Two protocol errors glued together: the first is answered; nothing crashes.
     const c = await RawClient.open(doctor.port);
     const kp = newKeyPair();
-    const hello = encodeFrame(utf8.encode(JSON.stringify({ op: 5, v: 1, patientId: 'carol', p: FFDHE2048.p.toString(16), g: '2', y: kp.y.toString(16) })));
+    const hello = encodeFrame(utf8.encode(JSON.stringify({ op: 5, v: 2, patientId: 'carol', p: FFDHE2048.p.toString(16), g: '2', y: kp.y.toString(16) })));
     const early10 = encodeFrame(utf8.encode(JSON.stringify({ op: 90, patientId: 'carol', ts: Date.now(), tag: '0'.repeat(64) })));
     c.sendRaw(Buffer.concat([hello, early10]));
     await c.waitClosed();
@@ -220,7 +220,7 @@ describe('attack 8: half-open connections kept forever and sent broadcasts', () 
     doctor = await startDoctor({ config: { handshakeTimeoutMs: 10_000 }, fakeTimers: true });
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
     const stall = await RawClient.open(doctor.port);
-    stall.send({ op: 5, v: 1, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+    stall.send({ op: 5, v: 2, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
     await stall.waitOp(5);
     await doctor.service.broadcast('only for admitted patients');
     doctor.clock.advance(9_999);
@@ -259,13 +259,13 @@ describe("attack 10: the doctor's key overwritten by unauthenticated joins", () 
     const before = doctor.service.snapshot().status.fingerprints;
     for (let i = 0; i < 5; i++) {
       const c = await RawClient.open(doctor.port);
-      c.send({ op: 5, v: 1, patientId: `noise${i}`, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+      c.send({ op: 5, v: 2, patientId: `noise${i}`, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
       await c.waitOp(5);
       expect((c.received[0] as { y: bigint }).y).toBe(first.doctorY);
       c.close();
     }
     const odd = await RawClient.open(doctor.port);
-    odd.send({ op: 5, v: 1, patientId: 'odd', p: makeGroup(FFDHE2048.p, 4n).p, g: 4n, y: newKeyPair().y });
+    odd.send({ op: 5, v: 2, patientId: 'odd', p: makeGroup(FFDHE2048.p, 4n).p, g: 4n, y: newKeyPair().y });
     await odd.waitFor((m) => m.op === 5 || m.op === 60);
     odd.close();
     expect(doctor.service.snapshot().status.fingerprints.find((f) => f.group === 'ffdhe2048')).toEqual(before[0]);
@@ -303,7 +303,7 @@ describe('bounded unauthenticated work (made-up groups, floods)', () => {
     const second = makeGroup(FRESH_P_3_MOD_8, 4n);
     // A hello alone (no proof) costs the doctor no stored key.
     const probe = await RawClient.open(doctor.port);
-    probe.send({ op: 5, v: 1, patientId: 'probe', p: second.p, g: second.g, y: newKeyPair(second).y });
+    probe.send({ op: 5, v: 2, patientId: 'probe', p: second.p, g: second.g, y: newKeyPair(second).y });
     await probe.waitOp(5);
     probe.close();
     expect(doctor.service.snapshot().status.fingerprints.map((f) => f.group)).toEqual([]);
@@ -329,7 +329,7 @@ describe('bounded unauthenticated work (made-up groups, floods)', () => {
     ];
     for (const [p, g, reason] of cases) {
       const c = await RawClient.open(doctor.port);
-      c.send({ op: 5, v: 1, patientId: 'shape', p, g, y: 4n });
+      c.send({ op: 5, v: 2, patientId: 'shape', p, g, y: 4n });
       await c.waitClosed();
       expect(c.received[0]).toMatchObject({ op: 60, code: 'BAD_GROUP' });
       expect((c.received[0] as { reason: string }).reason).toMatch(reason);
@@ -341,7 +341,7 @@ describe('bounded unauthenticated work (made-up groups, floods)', () => {
     const codes: (number | string)[] = [];
     for (let i = 0; i < 5; i++) {
       const c = await RawClient.open(doctor.port);
-      c.send({ op: 5, v: 1, patientId: `flood${i}`, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
+      c.send({ op: 5, v: 2, patientId: `flood${i}`, p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });
       const reply = await c.waitFor((m) => m.op === 5 || m.op === 60);
       codes.push(reply.op === 60 ? (reply as { code: string }).code : reply.op);
       c.close();

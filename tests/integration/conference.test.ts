@@ -227,7 +227,7 @@ describe('conference', () => {
       Buffer.from([0xff, 0xff, 0xff, 0xff]), // declared length far over the cap
       encodeFrame(new TextEncoder().encode('not json')),
       encodeFrame(new TextEncoder().encode('{"op":33}')),
-      encodeFrame(new TextEncoder().encode('{"op":5,"v":1,"patientId":"x","p":"zz","g":"2","y":"4"}')),
+      encodeFrame(new TextEncoder().encode('{"op":5,"v":2,"patientId":"x","p":"zz","g":"2","y":"4"}')),
       encodeFrame(new TextEncoder().encode('[1,2,3]')),
     ];
     const codes = [];

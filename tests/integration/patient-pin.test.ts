@@ -104,7 +104,7 @@ function relay(doctorId: string, y: bigint, ops: number[]) {
       for (const body of decoder.push(new Uint8Array(chunk))) {
         const m = decodeFromPatient(body);
         ops.push(m.op);
-        if (m.op === 5) socket.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 1, doctorId, y })));
+        if (m.op === 5) socket.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 2, doctorId, y })));
       }
     });
   };

@@ -14,6 +14,9 @@ import { CryptoError } from './errors.js';
 import { hkdfSha256, hmacSha256 } from './hash.js';
 import { randomBytes } from './random.js';
 
+/** The label of every HKDF use's info, `encode(HKDF_LABEL, purpose)` (protocol version 2). */
+export const HKDF_LABEL = 'medchat/hkdf/v2';
+
 export const IV_BYTES = 16;
 export const TAG_BYTES = 32;
 const BLOCK = 16;
@@ -26,7 +29,7 @@ export interface SealKeys {
 /** Derives independent AES and HMAC keys from a 32-byte secret for one purpose (`context`). */
 export function deriveSealKeys(secret: Uint8Array, context: string): SealKeys {
   if (!(secret instanceof Uint8Array) || secret.length !== 32) throw new RangeError('deriveSealKeys: secret must be 32 bytes');
-  const okm = hkdfSha256(secret, undefined, encodeFields(['medchat/seal/v1', context]), 64);
+  const okm = hkdfSha256(secret, undefined, encodeFields([HKDF_LABEL, context]), 64);
   return { encKey: okm.slice(0, 32), macKey: okm.slice(32, 64) };
 }
 

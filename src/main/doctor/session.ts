@@ -10,6 +10,7 @@ import type { TimerHandle } from '../../shared/timers.js';
 import {
   PATIENT_OP,
   DOCTOR_OP,
+  PROTOCOL_VERSION,
   ProtocolError,
   decodeFromPatient,
   deriveSessionKey,
@@ -204,7 +205,7 @@ export class PatientSession {
     this.doctorKey = doctorKey;
     this.stage = 'key-exchange';
     this.ctx.joined(this);
-    this.send({ op: DOCTOR_OP.HELLO_REPLY, v: 1, doctorId: this.ctx.config.doctorId, y: doctorKey.y });
+    this.send({ op: DOCTOR_OP.HELLO_REPLY, v: PROTOCOL_VERSION, doctorId: this.ctx.config.doctorId, y: doctorKey.y });
   }
 
   private handshakeContext(): HandshakeContext {

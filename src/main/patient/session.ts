@@ -21,6 +21,7 @@ import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers
 import {
   PATIENT_OP,
   DOCTOR_OP,
+  PROTOCOL_VERSION,
   ProtocolError,
   ackInput,
   broadcastAad,
@@ -107,7 +108,7 @@ export class PatientSession {
       onClose: () => this.finish({ state: 'disconnected', reason: 'The connection to the doctor closed.' }),
     });
     const { group, y } = this.identity;
-    this.send({ op: PATIENT_OP.HELLO, v: 1, patientId: this.patientId, p: group.p, g: group.g, y });
+    this.send({ op: PATIENT_OP.HELLO, v: PROTOCOL_VERSION, patientId: this.patientId, p: group.p, g: group.g, y });
     this.events.step('hello');
   }
 

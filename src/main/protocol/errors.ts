@@ -10,6 +10,7 @@ export const DISCONNECT_REASONS = {
   BAD_MESSAGE: 'A message had missing, extra or out-of-range fields.',
   UNKNOWN_OPCODE: 'A message had an unknown opcode.',
   OUT_OF_ORDER: 'A message arrived out of order for this stage of the session.',
+  UNSUPPORTED_VERSION: 'The other side runs another version of the MedChatSecure protocol; update both apps to the same version.',
   BAD_GROUP: 'The proposed group parameters were rejected.',
   BAD_PUBLIC_KEY: 'A public key was not an element of the prime-order subgroup.',
   KEY_REPLACED: 'This patient id now uses a new key that the doctor accepted; this session, under the old key, has ended.',

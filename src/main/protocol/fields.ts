@@ -4,6 +4,12 @@
  * with a missing, extra or malformed field is refused whole.
  */
 import { ID_PATTERN, ID_RULE, PEER_TEXT_MAX_CHARS } from '../../shared/rules.js';
+
+/**
+ * The protocol version carried in both hellos (opcode 5). Version 2 labels every HKDF info the
+ * same way, encode("medchat/hkdf/v2", purpose); version 1 did not (docs/protocol.md).
+ */
+export const PROTOCOL_VERSION = 2;
 import { ProtocolError } from './errors.js';
 
 export { PEER_TEXT_MAX_CHARS };
@@ -44,7 +50,10 @@ export function parseField(kind: FieldKind, name: string, raw: unknown): unknown
       if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) bad(name, 'must be a positive integer (ms since 1970)');
       return raw;
     case 'version':
-      if (raw !== 1) bad(name, 'must be 1 (protocol version)');
+      if (raw !== PROTOCOL_VERSION) {
+        const what = typeof raw === 'number' && Number.isSafeInteger(raw) ? `version ${raw}` : 'an unknown version';
+        throw new ProtocolError('UNSUPPORTED_VERSION', `the peer speaks ${what}; this app speaks version ${PROTOCOL_VERSION}`);
+      }
       return raw;
     case 'nonce':
       if (typeof raw !== 'string' || !NONCE_PATTERN.test(raw)) bad(name, 'must be 32 lower-case hex characters');

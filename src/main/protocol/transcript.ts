@@ -4,7 +4,7 @@
  * binds both ids, the group and both public keys, so a signature or hash made for one message,
  * session or peer is useless for any other.
  */
-import { bigIntToBytes, byteLength, encodeFields, type Field, type SealKeys } from '../crypto/index.js';
+import { HKDF_LABEL, bigIntToBytes, byteLength, encodeFields, type Field, type SealKeys } from '../crypto/index.js';
 
 export type Hash = (data: Uint8Array) => Uint8Array;
 
@@ -82,14 +82,13 @@ export interface SessionSubkeys {
   exitKey: Uint8Array;
 }
 
-const utf8 = new TextEncoder();
 
 /** The keys both sides derive (HKDF-SHA-256) from the session key once it is proven. */
 export function deriveSessionSubkeys(kdf: KeyDeriver, sessionKey: Uint8Array): SessionSubkeys {
   return {
     groupKeyWrap: kdf.deriveSealKeys(sessionKey, 'op30 group key'),
-    ackKey: kdf.hkdf(sessionKey, undefined, utf8.encode('medchat op50 ack'), 32),
-    exitKey: kdf.hkdf(sessionKey, undefined, utf8.encode('medchat op90 exit'), 32),
+    ackKey: kdf.hkdf(sessionKey, undefined, encodeFields([HKDF_LABEL, 'op50 ack']), 32),
+    exitKey: kdf.hkdf(sessionKey, undefined, encodeFields([HKDF_LABEL, 'op90 exit']), 32),
   };
 }
 

@@ -154,7 +154,7 @@ export async function handshake(port: number, options: HandshakeOptions): Promis
   const keyPair = options.keyPair ?? newKeyPair(options.group);
   const group = keyPair.group;
   const client = await RawClient.open(port, '127.0.0.1', options.localAddress);
-  client.send({ op: 5, v: 1, patientId: options.patientId, p: group.p, g: group.g, y: keyPair.y });
+  client.send({ op: 5, v: 2, patientId: options.patientId, p: group.p, g: group.g, y: keyPair.y });
   const hello = await client.waitFor((m) => m.op === 5 || m.op === 60 || m.op === 80 || m.op === 'closed');
   if (hello.op !== 5) throw Object.assign(new Error(`hello refused: ${JSON.stringify(hello)}`), { reply: hello, client });
   const doctorY = hello.y;

@@ -41,7 +41,7 @@ describe('handshakes in memory, on fake time', () => {
   it('drops a stalled handshake at its deadline and never sends it a broadcast (attack 8)', async () => {
     d = memoryDoctor({ handshakeTimeoutMs: 10_000 });
     const stalled = rawPeer(d);
-    stalled.send({ op: 5, v: 1, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: d.crypto.engine.generateKeyPair(FFDHE2048).y });
+    stalled.send({ op: 5, v: 2, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: d.crypto.engine.generateKeyPair(FFDHE2048).y });
     await settle();
     expect(stalled.received.map((m) => m.op)).toEqual([5]);
     const alice = memoryPatient(d, 'alice');

@@ -22,7 +22,7 @@ const code = (fn: () => unknown): string | undefined => {
 };
 
 const patientMessages: PatientMessage[] = [
-  { op: 5, v: 1, patientId: 'alice', p: 0xffffn, g: 2n, y: 0x1234n },
+  { op: 5, v: 2, patientId: 'alice', p: 0xffffn, g: 2n, y: 0x1234n },
   { op: 10, ts: 1_700_000_000_000, rn: 'ab'.repeat(16), patientId: 'alice', c1: 5n, c2: 6n, r: 7n, s: 8n },
   { op: 20, ts: 1_700_000_000_001, skv: 'cd'.repeat(32) },
   { op: 50, epoch: 3, seq: 9, tag: 'ef'.repeat(32) },
@@ -30,7 +30,7 @@ const patientMessages: PatientMessage[] = [
   { op: 90, patientId: 'alice', ts: 1_700_000_000_002, tag: '01'.repeat(32) },
 ];
 const doctorMessages: DoctorMessage[] = [
-  { op: 5, v: 1, doctorId: 'doctor', y: 99n },
+  { op: 5, v: 2, doctorId: 'doctor', y: 99n },
   { op: 20, ts: 1, rn: '00'.repeat(16), patientId: 'bob', c1: 1n, c2: 2n, r: 3n, s: 4n },
   { op: 30, epoch: 1, box: new Uint8Array([1, 2, 3]) },
   { op: 40, epoch: 1, seq: 1, ts: 2, box: new Uint8Array(100).fill(7) },
@@ -58,12 +58,12 @@ describe('message codec', () => {
     expect(code(() => decodeFromPatient(utf8('{"op":"5"}')))).toBe('BAD_MESSAGE');
     expect(code(() => decodeFromPatient(utf8('{"op":30,"epoch":1,"box":""}')))).toBe('UNKNOWN_OPCODE'); // doctor-only op
     expect(code(() => decodeFromPatient(utf8('{"op":77}')))).toBe('UNKNOWN_OPCODE');
-    const hello = { op: 5, v: 1, patientId: 'a', p: 'ff', g: '2', y: '4' };
+    const hello = { op: 5, v: 2, patientId: 'a', p: 'ff', g: '2', y: '4' };
     const variant = (patch: object): Uint8Array => utf8(JSON.stringify({ ...hello, ...patch }));
     expect(code(() => decodeFromPatient(variant({ extra: 1 })))).toBe('BAD_MESSAGE');
-    expect(code(() => decodeFromPatient(utf8('{"op":5,"v":1,"patientId":"a","p":"ff","g":"2","y":"4","__proto__":{"x":1}}')))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(utf8('{"op":5,"v":2,"patientId":"a","p":"ff","g":"2","y":"4","__proto__":{"x":1}}')))).toBe('BAD_MESSAGE');
     expect(code(() => decodeFromPatient(variant({ y: undefined })))).toBe('BAD_MESSAGE');
-    expect(code(() => decodeFromPatient(variant({ v: 2 })))).toBe('BAD_MESSAGE');
+    expect(code(() => decodeFromPatient(variant({ v: 1 })))).toBe('UNSUPPORTED_VERSION');
     expect(code(() => decodeFromPatient(variant({ patientId: 'has space' })))).toBe('BAD_MESSAGE');
     expect(code(() => decodeFromPatient(variant({ patientId: 'x'.repeat(65) })))).toBe('BAD_MESSAGE');
     expect(code(() => decodeFromPatient(variant({ p: 'FF' })))).toBe('BAD_MESSAGE');
@@ -119,5 +119,22 @@ describe('describeDisconnect', () => {
     } catch (error) {
       expect((error as Error).message).toContain('unexpected field "a\\n\\u{202E}b"');
     }
+  });
+});
+
+describe('protocol version', () => {
+  it('refuses a hello of another version with UNSUPPORTED_VERSION, naming both versions', () => {
+    const hello = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify({ op: 5, v, patientId: 'a', p: 'ff', g: '2', y: '4' }));
+    for (const v of [1, 3]) {
+      let error: unknown;
+      try {
+        decodeFromPatient(hello(v));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'UNSUPPORTED_VERSION', detail: `the peer speaks version ${v}; this app speaks version 2` });
+    }
+    expect(() => decodeFromPatient(hello('2'))).toThrow(/unknown version/);
+    expect(decodeFromPatient(hello(2))).toMatchObject({ op: 5, v: 2 });
   });
 });

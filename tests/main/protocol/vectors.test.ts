@@ -140,12 +140,12 @@ describe('docs/vectors: the code reproduces every value', () => {
   });
 
   it('opcode 5 in both directions, and the frame', () => {
-    const hello = encodePatientMessage({ op: 5, v: 1, patientId, p, g, y: ctx.patientY });
+    const hello = encodePatientMessage({ op: 5, v: 2, patientId, p, g, y: ctx.patientY });
     expect(text(hello)).toBe(H.op5_patient.json);
     expect(hex(encodeFrame(hello))).toBe(H.op5_patient.frame);
-    expect(decodeFromPatient(utf8(H.op5_patient.json))).toEqual({ op: 5, v: 1, patientId, p, g, y: ctx.patientY });
-    expect(text(encodeDoctorMessage({ op: 5, v: 1, doctorId, y: ctx.doctorY }))).toBe(H.op5_doctor.json);
-    expect(decodeFromDoctor(utf8(H.op5_doctor.json))).toEqual({ op: 5, v: 1, doctorId, y: ctx.doctorY });
+    expect(decodeFromPatient(utf8(H.op5_patient.json))).toEqual({ op: 5, v: 2, patientId, p, g, y: ctx.patientY });
+    expect(text(encodeDoctorMessage({ op: 5, v: 2, doctorId, y: ctx.doctorY }))).toBe(H.op5_doctor.json);
+    expect(decodeFromDoctor(utf8(H.op5_doctor.json))).toEqual({ op: 5, v: 2, doctorId, y: ctx.doctorY });
   });
 
   it('opcode 10: SK, its encryption, the transcript and the signature', () => {
@@ -374,9 +374,9 @@ describe('docs/vectors: an implementation written from docs/protocol.md reproduc
   const K = sha(encode(['str', 'medchat/session-key/v1'], ['elem', SK], ['u64', ts_p], ['str', rn_p], ['u64', ts_d], ['str', rn_d], ...ctx));
   const ts_v = H.op20_patient.ts;
   const skv = sha(encode(['str', 'medchat/session-verifier/v1'], ['bytes', K], ['u64', ts_v]));
-  const wrap = hkdf(K, encode(['str', 'medchat/seal/v1'], ['str', 'op30 group key']), 64);
-  const ackKey = hkdf(K, Buffer.from('medchat op50 ack', 'utf8'), 32);
-  const exitKey = hkdf(K, Buffer.from('medchat op90 exit', 'utf8'), 32);
+  const wrap = hkdf(K, encode(['str', 'medchat/hkdf/v2'], ['str', 'op30 group key']), 64);
+  const ackKey = hkdf(K, encode(['str', 'medchat/hkdf/v2'], ['str', 'op50 ack']), 32);
+  const exitKey = hkdf(K, encode(['str', 'medchat/hkdf/v2'], ['str', 'op90 exit']), 32);
 
   it('keys, fingerprints and the group id', () => {
     expect([big(y.patient), big(y.doctor)]).toEqual([H.patient.y, H.doctor.y]);
@@ -386,12 +386,12 @@ describe('docs/vectors: an implementation written from docs/protocol.md reproduc
   });
 
   it('the four handshake messages as JSON', () => {
-    expect(json([['op', 5], ['v', 1], ['patientId', ids.patient], ['p', big(p)], ['g', big(g)], ['y', big(y.patient)]])).toBe(H.op5_patient.json);
+    expect(json([['op', 5], ['v', 2], ['patientId', ids.patient], ['p', big(p)], ['g', big(g)], ['y', big(y.patient)]])).toBe(H.op5_patient.json);
     const body = Buffer.from(H.op5_patient.json, 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32BE(body.length);
     expect(Buffer.concat([len, body]).toString('hex')).toBe(H.op5_patient.frame);
-    expect(json([['op', 5], ['v', 1], ['doctorId', ids.doctor], ['y', big(y.doctor)]])).toBe(H.op5_doctor.json);
+    expect(json([['op', 5], ['v', 2], ['doctorId', ids.doctor], ['y', big(y.doctor)]])).toBe(H.op5_doctor.json);
     const token = (op: number, ts: number, rn: string, c: { c1: bigint; c2: bigint }, s: { r: bigint; s: bigint }) =>
       json([['op', op], ['ts', ts], ['rn', rn], ['patientId', ids.patient], ['c1', big(c.c1)], ['c2', big(c.c2)], ['r', big(s.r)], ['s', big(s.s)]]);
     expect(token(10, ts_p, rn_p, c10, sig10)).toBe(H.op10.json);
@@ -435,7 +435,7 @@ describe('docs/vectors: an implementation written from docs/protocol.md reproduc
     expect(openWith(wrap.subarray(0, 32), wrap.subarray(32), box30.box, aad30).toString('hex')).toBe(S.op30.group_key);
     expect(json([['op', 30], ['epoch', S.op30.epoch], ['box', b64(box30.box)]])).toBe(S.op30.json);
 
-    const bk = hkdf(G, encode(['str', 'medchat/seal/v1'], ['str', 'op40 broadcast']), 64);
+    const bk = hkdf(G, encode(['str', 'medchat/hkdf/v2'], ['str', 'op40 broadcast']), 64);
     expect([bk.subarray(0, 32).toString('hex'), bk.subarray(32).toString('hex')]).toEqual([S.broadcast_keys.enc_key, S.broadcast_keys.mac_key]);
     const b = S.op40;
     const aad40 = encode(['str', 'medchat/op40/v1'], ['u64', b.epoch], ['u64', b.seq], ['u64', b.ts]);
