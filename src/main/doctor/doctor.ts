@@ -1,12 +1,13 @@
 /**
  * The doctor's conference engine: accepts patient connections, applies the admission rules of
  * docs/protocol.md (block list, trust-on-first-use pins, the outsider rule, clones, the "ask"
- * policy), keeps the group key moving with membership, broadcasts, and records every
- * security-relevant event in the audit log. Sockets, store, vault and clock are handed in.
+ * policy; the requests that wait for a person are approvals.ts's), keeps the group key moving
+ * with membership, broadcasts, and records every security-relevant event in the audit log.
+ * Sockets, store, vault, clock and timers are handed in.
  */
 import type { AsyncCrypto, Group } from '../crypto/index.js';
 import type { FramedChannel } from '../net/index.js';
-import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers.js';
+import { systemTimers, type Timers } from '../../shared/timers.js';
 import { DOCTOR_OP, disconnectMessage, encodeDoctorMessage, keyFingerprint, type DisconnectCode, type DoctorMessage } from '../protocol/index.js';
 import type { KeyVault, Store } from '../store/index.js';
 import type { AuditEntry, BlockEntry, BroadcastReceipt, PatientRow, PendingApproval } from '../../shared/contract.js';
@@ -20,7 +21,8 @@ import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
 import { DoctorIdentity } from './identity.js';
 import { LookAlikeIndex } from './look-alike.js';
-import { PendingRequests, sourceOf, type PendingRequest } from './pending-requests.js';
+import { ApprovalDesk } from './approvals.js';
+import { sourceOf } from './pending-requests.js';
 import { ReplayCache } from './replay-cache.js';
 import { PatientSession, type HandshakeFailure } from './session.js';
 
@@ -50,11 +52,8 @@ export class Doctor implements DoctorContext {
   private readonly sessions = new Set<PatientSession>();
   /** Sessions that count against their address's cap on unfinished connections. */
   private readonly unauthenticated = new Set<PatientSession>();
-  private readonly pending: PendingRequests;
-  private pendingTimer: TimerHandle | null = null;
+  private readonly desk: ApprovalDesk;
   readonly timers: Timers;
-  /** Key changes the doctor accepted: the next proof with this fingerprint replaces the pin. */
-  private readonly acceptedKeys = new Map<string, { fingerprint: string; until: number }>();
   /** Pinned and admitted ids, to hold new ids a person could mistake for them. */
   private readonly lookAlikes = new LookAlikeIndex();
   /** Sessions waiting for approval, whose ids are in lookAlikes while they wait. */
@@ -88,7 +87,15 @@ export class Doctor implements DoctorContext {
     );
     this.gate = new ConnectionGate(this.config);
     this.throttle = new AuditThrottle(deps.now);
-    this.pending = new PendingRequests(deps.now, this.config);
+    this.desk = new ApprovalDesk({
+      config: this.config,
+      now: deps.now,
+      timers: this.timers,
+      audit: (kind, id, address, detail) => this.audit(kind, id, address, detail),
+      auditUnproven: (kind, id, address, detail) => this.auditUnproven(kind, id, address, detail),
+      notify: () => this.notify(),
+      admit: (session, why) => this.admit(session, why),
+    });
     this.conference = new Conference(deps.crypto, deps.now);
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }
@@ -149,11 +156,6 @@ export class Doctor implements DoctorContext {
     return { op: DOCTOR_OP.BLOCKED, reason: this.keyBlockSentence(keyBlockedUntil), until: keyBlockedUntil };
   }
 
-  private isAcceptedKey(patientId: string, fingerprint: string): boolean {
-    const accepted = this.acceptedKeys.get(patientId);
-    return accepted !== undefined && accepted.fingerprint === fingerprint && accepted.until > this.now();
-  }
-
   private keyBlockSentence(until: number): string {
     const minutes = Math.max(1, Math.ceil((until - this.now()) / 60_000));
     return `This key failed several handshakes from your address; it is refused from here for about ${minutes} min.`;
@@ -191,7 +193,7 @@ export class Doctor implements DoctorContext {
     const patientId = session.patientId!;
     const fingerprint = session.fingerprint!;
     const pin = this.store.pins.get(patientId);
-    const accepted = this.isAcceptedKey(patientId, fingerprint);
+    const accepted = this.desk.isAccepted(patientId, fingerprint);
     if (pin && pin.keyFingerprint !== fingerprint && !accepted) return this.keyChangeRequested(session, pin);
     const others = [...this.sessions].filter(
       (s) => s !== session && s.patientId === patientId && (s.stage === 'admitted' || s.stage === 'awaiting-approval'),
@@ -227,40 +229,13 @@ export class Doctor implements DoctorContext {
    * outsider nothing, held it for ten minutes each), and the real patient stays admitted.
    */
   private keyChangeRequested(session: PatientSession, pin: { keyFingerprint: string; firstSeen: number }): void {
-    const patientId = session.patientId!;
-    const fingerprint = session.fingerprint!;
-    const now = this.now();
-    const queued = this.queue({
-      kind: 'key-change',
-      id: patientId,
-      address: session.address,
-      fingerprint,
-      requestedAt: now,
-      expiresAt: now + this.config.pendingTimeoutMs,
-      pinnedFingerprint: pin.keyFingerprint,
-      pinnedAt: pin.firstSeen,
-      similarTo: [],
-      session: null,
-    });
-    this.auditUnproven('impostor', patientId, session.address, `proved key ${fingerprint}; pinned key is ${pin.keyFingerprint}; ${queued ? 'queued for the doctor as a key change' : 'not queued'}`);
+    const queued = this.desk.requestKeyChange(session, pin);
+    this.auditUnproven('impostor', session.patientId, session.address, `proved key ${session.fingerprint}; pinned key is ${pin.keyFingerprint}; ${queued ? 'queued for the doctor as a key change' : 'not queued'}`);
     void session.close(disconnectMessage(queued ? 'PENDING_KEY_CHANGE' : 'TOO_MANY_REQUESTS'));
   }
 
   private hold(session: PatientSession, kind: 'new-patient' | 'look-alike', similarTo: string[]): void {
-    const now = this.now();
-    const queued = this.queue({
-      kind,
-      id: session.patientId!,
-      address: session.address,
-      fingerprint: session.fingerprint!,
-      requestedAt: now,
-      expiresAt: now + this.config.approvalTimeoutMs,
-      pinnedFingerprint: null,
-      pinnedAt: null,
-      similarTo,
-      session,
-    });
-    if (!queued) return void session.close(disconnectMessage('TOO_MANY_REQUESTS'));
+    if (!this.desk.hold(session, kind, similarTo)) return void session.close(disconnectMessage('TOO_MANY_REQUESTS'));
     // A new id waiting for approval is "connected": a look-alike of it is held as well.
     this.lookAlikes.add(session.patientId!);
     this.held.add(session);
@@ -269,59 +244,18 @@ export class Doctor implements DoctorContext {
     this.notify();
   }
 
-  /** Queues a request for the doctor; false when a bound refuses it. */
-  private queue(request: PendingRequest): boolean {
-    this.expirePending();
-    const outcome = this.pending.add(request);
-    if (!outcome.added) {
-      const bound = { 'per-id': `${this.config.maxPendingPerId} for this id`, 'per-address': `${this.config.maxPendingPerAddress} from this address`, full: `${this.config.maxPending} in all` }[outcome.why];
-      this.auditUnproven('refused', request.id, request.address, `${request.kind} request for key ${request.fingerprint} not queued: ${bound} are waiting`);
-      return false;
-    }
-    const old = outcome.replaced;
-    if (old) {
-      this.auditUnproven('request-replaced', old.id, old.address, `${old.kind} request for key ${old.fingerprint} replaced by a newer one from the same address`);
-      if (old.session && old.session !== request.session) void old.session.close(disconnectMessage('REQUEST_REPLACED'));
-    }
-    this.schedulePendingExpiry();
-    this.notify();
-    return true;
-  }
-
-  private expirePending(): void {
-    for (const lapsed of this.pending.expire()) {
-      this.audit('request-expired', lapsed.id, lapsed.address, `${lapsed.kind} request for key ${lapsed.fingerprint} lapsed undecided`);
-      if (lapsed.session) void lapsed.session.close(disconnectMessage('APPROVAL_TIMEOUT'));
-    }
-    for (const [id, accepted] of this.acceptedKeys) if (accepted.until <= this.now()) this.acceptedKeys.delete(id);
-  }
-
-  private schedulePendingExpiry(): void {
-    this.pendingTimer?.cancel();
-    this.pendingTimer = null;
-    const next = this.pending.nextExpiry();
-    if (next === null) return;
-    this.pendingTimer = this.timers.after(Math.max(0, next - this.now()), () => {
-      this.pendingTimer = null;
-      this.expirePending();
-      this.schedulePendingExpiry();
-      this.notify();
-    });
-  }
-
   private admit(session: PatientSession, why: string): void {
     const patientId = session.patientId!;
     const fingerprint = session.fingerprint!;
     const publicKey = JSON.stringify({ p: session.group!.p.toString(16), g: session.group!.g.toString(16), y: session.patientY!.toString(16) });
-    if (this.isAcceptedKey(patientId, fingerprint)) {
+    if (this.desk.isAccepted(patientId, fingerprint)) {
       this.store.pins.replace(patientId, fingerprint, publicKey);
-      this.acceptedKeys.delete(patientId);
+      this.desk.consumeAccepted(patientId);
     } else {
       if (!this.store.pins.get(patientId)) this.lookAlikes.add(patientId);
       this.store.pins.pin(patientId, fingerprint, publicKey);
     }
-    const request = this.pending.forSession(session);
-    if (request) this.pending.remove(request);
+    this.desk.forget(session);
     this.authenticated(session);
     session.admit();
     this.conference.members.set(patientId, session);
@@ -359,8 +293,7 @@ export class Doctor implements DoctorContext {
     if (this.held.delete(session)) this.lookAlikes.remove(session.patientId!);
     this.gate.closed(session.socket.remoteIp, !this.unauthenticated.delete(session));
     const id = session.patientId;
-    const request = this.pending.forSession(session);
-    if (request) this.pending.remove(request);
+    this.desk.forget(session);
     if (wasAdmitted && id && this.conference.members.get(id) === session) {
       this.conference.members.delete(id);
       this.audit('removed', id, session.address, 'session ended');
@@ -394,31 +327,11 @@ export class Doctor implements DoctorContext {
 
   /** Approves a waiting request (a new patient, a look-alike id, or a key change for the next login); false if none matches. */
   approve(patientId: string, fingerprint: string): boolean {
-    this.expirePending();
-    const request = this.pending.get(patientId, fingerprint);
-    if (!request) return false;
-    this.pending.remove(request);
-    if (request.kind === 'key-change') {
-      this.acceptedKeys.set(patientId, { fingerprint, until: this.now() + this.config.pendingTimeoutMs });
-      this.audit('approved', patientId, request.address, `key change to ${fingerprint} accepted (pinned key was ${request.pinnedFingerprint}); pinned at next login`);
-    } else if (request.session && request.session.stage === 'awaiting-approval') {
-      this.audit('approved', patientId, request.address, `${request.kind === 'look-alike' ? 'look-alike id' : 'new key'} ${fingerprint} approved`);
-      this.admit(request.session, 'approved by the doctor');
-    }
-    this.schedulePendingExpiry();
-    this.notify();
-    return true;
+    return this.desk.approve(patientId, fingerprint);
   }
 
   reject(patientId: string, fingerprint: string): boolean {
-    const request = this.pending.get(patientId, fingerprint);
-    if (!request) return false;
-    this.pending.remove(request);
-    this.audit('rejected', patientId, request.address, `${request.kind} request for key ${fingerprint} rejected`);
-    if (request.session) void request.session.close(disconnectMessage('REJECTED'));
-    this.schedulePendingExpiry();
-    this.notify();
-    return true;
+    return this.desk.reject(patientId, fingerprint);
   }
 
   broadcast(text: string): BroadcastReceipt {
@@ -435,9 +348,7 @@ export class Doctor implements DoctorContext {
     const sessions = [...this.sessions];
     await Promise.all(sessions.map((s) => s.close(disconnectMessage('SHUTDOWN'))));
     this.conference.clear();
-    this.pending.clear();
-    this.pendingTimer?.cancel();
-    this.pendingTimer = null;
+    this.desk.clear();
   }
 
   // ---- views ----
@@ -458,8 +369,7 @@ export class Doctor implements DoctorContext {
   }
 
   pendingApprovals(): PendingApproval[] {
-    this.expirePending();
-    return this.pending.list();
+    return this.desk.list();
   }
 
   setPolicy(policy: DoctorConfig['policy']): void {
