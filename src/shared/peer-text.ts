@@ -23,7 +23,7 @@ const LINE_ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\', '"': '\\"' };
 
-/** `\n`, `\r`, `\t`, `\\`, `\"`, else `\u{XXXX}` (upper-case hex, at least four digits). */
+/** `\n`, `\r`, `\t`, `\\`, `\"`, else `\u{...}` with the code point in upper-case hex, at least four digits (`\u{202E}`). */
 function escapeChar(char: string): string {
   const named = NAMED[char];
   if (named !== undefined) return named;
@@ -51,7 +51,7 @@ function truncate(value: string, maxChars: number): string {
 /**
  * Peer text made inert: every control, format, line/paragraph separator, private-use,
  * lone-surrogate or unassigned character becomes a visible escape (`\n`, `\r`, `\t`, else
- * `\u{XXXX}`), and a backslash becomes `\\`. Letters of every script, digits, punctuation,
+ * `\u{202E}` and the like), and a backslash becomes `\\`. Letters of every script, digits, punctuation,
  * spaces and emoji are left as they are.
  *
  * The text is cut to `maxChars` code points (with a trailing `…` when cut) BEFORE escaping, so

@@ -70,7 +70,7 @@ export function appLogPath(dataDir: string): string {
   return join(dataDir, LOG_DIR_NAME, LOG_FILE_NAME);
 }
 
-/** "the application log (PATH)", or just "the application log" when there is no file. */
+/** "the application log (PATH)", or "the application log (stderr)" when there is no file. */
 export function describeLogPlace(path: string | null): string {
   return path ? `the application log (${path})` : 'the application log (stderr)';
 }
