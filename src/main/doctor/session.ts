@@ -105,6 +105,11 @@ export class PatientSession {
     return this.socket.send(encodeDoctorMessage(message));
   }
 
+  /** A frame encoded once for many recipients (a broadcast). */
+  sendFrame(frame: Uint8Array): boolean {
+    return this.socket.sendFrame(frame);
+  }
+
   /** Ends the connection with a final message (opcode 60 or 80) and forgets its secrets. */
   async close(final?: DoctorMessage): Promise<void> {
     if (this.isClosed()) return;

@@ -21,6 +21,11 @@ export interface FramedChannel {
   start(handler: FrameHandler): void;
   /** Queues one frame; false when the channel is closing or the peer is not reading. */
   send(body: Uint8Array): boolean;
+  /**
+   * Queues a frame already encoded by encodeFrame (header and body), so one broadcast is encoded
+   * once for all its recipients; the bytes are not copied and must not change afterwards.
+   */
+  sendFrame(frame: Uint8Array): boolean;
   /** Sends a last frame (if any), then closes. */
   end(lastFrame?: Uint8Array): Promise<void>;
   destroy(): void;

@@ -91,12 +91,16 @@ export class FramedSocket implements FramedChannel {
 
   /** Queues one frame; false when the socket is closing or the peer is not reading. */
   send(body: Uint8Array): boolean {
+    return this.sendFrame(encodeFrame(body));
+  }
+
+  sendFrame(frame: Uint8Array): boolean {
     if (!this.isOpen) return false;
     if (this.socket.writableLength > MAX_UNSENT_BYTES) {
       this.socket.destroy();
       return false;
     }
-    this.socket.write(encodeFrame(body));
+    this.socket.write(frame);
     return true;
   }
 

@@ -36,6 +36,10 @@ class MemoryChannel implements FramedChannel {
     return true;
   }
 
+  sendFrame(frame: Uint8Array): boolean {
+    return this.send(frame.subarray(4));
+  }
+
   end(lastFrame?: Uint8Array): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (lastFrame && this.isOpen) this.send(lastFrame);

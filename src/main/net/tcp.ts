@@ -27,7 +27,9 @@ export function listen(host: string, port: number, onConnection: (socket: Framed
   server.maxConnections = maxSockets;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => {
+    // A join storm connects faster than accept() runs: the default backlog (511) overflows and
+    // the kernel drops SYNs, which patients see as one-second retransmission stalls.
+    server.listen({ host, port, exclusive: true, backlog: 4_096 }, () => {
       server.off('error', reject);
       const address = server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
@@ -45,9 +47,10 @@ export function listen(host: string, port: number, onConnection: (socket: Framed
   });
 }
 
-export function connect(host: string, port: number, timeoutMs = 10_000): Promise<FramedSocket> {
+/** `localAddress` picks the source address on a multi-homed machine (the bench dials from many loopback addresses). */
+export function connect(host: string, port: number, timeoutMs = 10_000, localAddress?: string): Promise<FramedSocket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
+    const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`Could not reach ${host}:${port} within ${Math.round(timeoutMs / 1000)} s.`));

@@ -19,6 +19,8 @@ import { PatientSession, type PatientSessionEvents } from './session.js';
 export interface PatientServiceOptions extends ServiceOptions {
   maxClockSkewMs?: number;
   handshakeTimeoutMs?: number;
+  /** The source address to dial from (a multi-homed machine); the system's choice by default. */
+  localAddress?: string;
 }
 
 const MAX_FEED = 500;
@@ -187,7 +189,7 @@ class PatientService implements PatientServiceApi {
       const ownFingerprint = this.identity.fingerprint(group, pair.y);
       if (created) this.record('identity-created', `new ${group.bits}-bit key ${ownFingerprint}`);
       this.update({ state: 'connecting', group: group.name === 'custom' ? `custom ${group.bits}-bit` : group.name, ownFingerprint, generation: null });
-      const socket = await connect(request.host, request.port);
+      const socket = await connect(request.host, request.port, undefined, this.options.localAddress);
       this.perfSessionId = this.store.perf.startSession('patient');
       const done = new Promise<PatientStatus>((resolve) => (this.settle = resolve));
       this.session = new PatientSession(socket, request.patientId, pair, this.crypto, this.now, this.sessionEvents(group, request), {
