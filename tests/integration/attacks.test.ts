@@ -217,7 +217,8 @@ describe('attack 7: session and group keys printed on consoles', () => {
 describe('attack 8: half-open connections kept forever and sent broadcasts', () => {
   it('drops a stalled handshake after the timeout and never sends it a broadcast', async () => {
     // The deadline runs on the test's clock, so the honest join below has all the time it needs.
-    doctor = await startDoctor({ config: { handshakeTimeoutMs: 10_000 }, fakeTimers: true });
+    // Rekeys at once (no window): the test's fake clock moves only for the deadline below.
+    doctor = await startDoctor({ config: { handshakeTimeoutMs: 10_000, rekeyWindowMs: 0 }, fakeTimers: true });
     const alice = await joinConference(doctor.port, { patientId: 'alice' });
     const stall = await RawClient.open(doctor.port);
     stall.send({ op: 5, v: 2, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: newKeyPair().y });

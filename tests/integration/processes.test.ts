@@ -48,7 +48,8 @@ async function joinPatient(id: string, port: number, dataDir: string): Promise<C
 
 /** Waits until the doctor's rekey line says `n` patients are in the conference. */
 function membersAre(doctor: CliProcess, n: number, from = 0) {
-  return doctor.waitFor(new RegExp(`^\\[rekey\\]: epoch \\d+ \\(join of [^)]+\\); ${n} patient\\(s\\)$`), 15_000, from);
+  // Joins close together share one rekey: "(join of a)" or "(2 joins: a, b)".
+  return doctor.waitFor(new RegExp(`^\\[rekey\\]: epoch \\d+ \\((?:join of|\\d+ joins:) [^)]+\\); ${n} patient\\(s\\)$`), 15_000, from);
 }
 
 describe('medchat doctor and medchat patient in separate processes', () => {

@@ -1,72 +1,190 @@
 /**
- * The admitted patients and the group key (seed steps 9-11). A fresh random 256-bit group key
- * replaces the old one on every membership change and, by default, before each broadcast; each
- * admitted patient receives it under keys derived from its own session key (opcode 30), and
- * broadcasts travel under keys derived from it (opcode 40), each tagged with the epoch. Opcode 30
- * and 40 go out on each patient's socket in order, so a patient always holds the key of the
- * broadcast it receives.
+ * The admitted patients and the group key (seed steps 9-11). Each admitted patient receives the
+ * group key under keys derived from its own session key (opcode 30); broadcasts travel under keys
+ * derived from the group key (opcode 40), tagged with the epoch. Opcodes 30 and 40 go out on each
+ * patient's socket in order, so a patient always holds the key of the broadcast it receives.
+ *
+ * Rekeys are coalesced (docs/protocol.md, "Group keys"): the seed's "new group key on every join"
+ * becomes "every membership change is followed by a new group key, and changes close together
+ * share one". A change arms a rekey `windowMs` later (longer while rekeys are costly: at most
+ * about a tenth of the doctor's time goes to them in a join storm). What makes this safe:
+ * - a patient who is admitted waits in `joining`, holding no key, until the next rekey, and only
+ *   `members` (holders of the current key) receive broadcasts: nobody receives a broadcast sent
+ *   before it joined, or can read one (its first key is fresh);
+ * - a member who leaves is removed from `members` at once and the current key is marked stale;
+ *   a broadcast never goes out under a stale key or with anyone in `joining`: it rekeys first.
  */
 import { randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
-import { DOCTOR_OP, broadcastAad, deriveBroadcastKeys, groupKeyAad } from '../protocol/index.js';
+import { DOCTOR_OP, broadcastAad, deriveBroadcastKeys, encodeDoctorMessage, encodeFrame, groupKeyAad } from '../protocol/index.js';
 import type { BroadcastReceipt } from '../../shared/contract.js';
+import type { TimerHandle, Timers } from '../../shared/timers.js';
 import type { PatientSession } from './session.js';
 
 const MAX_RECEIPTS = 200;
+/** A rekey waits at least this many times its last cost, so rekeys take at most ~1/(1+n) of the time. */
+const COST_SPACING = 9;
+const NAMES_IN_REASON = 5;
 const utf8 = new TextEncoder();
 
+interface Receipt {
+  seq: number;
+  epoch: number;
+  sentAt: number;
+  text: string;
+  recipients: string[];
+  /** Recipients that have not acknowledged yet; delivered ids in order. */
+  waiting: Set<string>;
+  delivered: string[];
+}
+
+/** Why a rekey happened: the membership changes it covers. */
+export interface RekeySummary {
+  epoch: number;
+  reason: string;
+  members: number;
+}
+
+export interface ConferenceDeps {
+  crypto: AsyncCrypto;
+  now: () => number;
+  timers: Timers;
+  /** Membership changes within this many milliseconds share one rekey; 0 rekeys at once. */
+  windowMs: number;
+  /** Called after every rekey (the doctor audits it). */
+  onRekey: (summary: RekeySummary) => void;
+}
+
 export class Conference {
+  /** Patients holding the current group key: the recipients of a broadcast. */
   readonly members = new Map<string, PatientSession>();
+  /** Admitted patients waiting for their first group key (the next rekey). */
+  readonly joining = new Map<string, PatientSession>();
   epoch = 0;
   private seq = 0;
   private broadcastKeys: SealKeys | null = null;
-  private readonly receipts: BroadcastReceipt[] = [];
+  /** A patient who held the current key has left: no broadcast may use it. */
+  private stale = false;
+  private timer: TimerHandle | null = null;
+  private lastRekeyMs = 0;
+  private joins: string[] = [];
+  private departures: string[] = [];
+  private readonly receipts: Receipt[] = [];
 
-  constructor(
-    private readonly crypto: AsyncCrypto,
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly deps: ConferenceDeps) {}
 
-  /** New group key, sent to every member; returns the new epoch. */
-  rekey(): number {
-    const groupKey = randomBytes(32);
-    this.epoch++;
-    const start = performance.now();
-    for (const [patientId, session] of this.members) {
-      const box = this.crypto.engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, this.epoch));
-      session.send({ op: DOCTOR_OP.GROUP_KEY, epoch: this.epoch, box });
-    }
-    this.crypto.metrics.record('Group Key Distribution', performance.now() - start);
-    this.wipeBroadcastKeys();
-    this.broadcastKeys = deriveBroadcastKeys(this.crypto.engine, groupKey);
-    groupKey.fill(0);
-    return this.epoch;
+  /** Admitted patients, keyed or about to be. */
+  get size(): number {
+    return this.members.size + this.joining.size;
   }
 
-  /** Encrypts once under the current group key and sends to every member, in order. */
-  broadcast(text: string): BroadcastReceipt {
+  /** Rekeys waiting for the window to close (membership changed since the last key). */
+  get pending(): boolean {
+    return this.stale || this.joining.size > 0;
+  }
+
+  has(patientId: string, session: PatientSession): boolean {
+    return this.members.get(patientId) === session || this.joining.get(patientId) === session;
+  }
+
+  /** An admitted patient; it receives a group key at the next rekey, within the window. */
+  join(patientId: string, session: PatientSession): void {
+    this.remove(patientId);
+    this.joining.set(patientId, session);
+    this.joins.push(patientId);
+    this.schedule();
+  }
+
+  /** A patient's session ended (exit, block, drop); false if it was not in the conference. */
+  leave(patientId: string, session: PatientSession): boolean {
+    if (!this.has(patientId, session)) return false;
+    this.remove(patientId);
+    this.departures.push(patientId);
+    this.schedule();
+    return true;
+  }
+
+  private remove(patientId: string): void {
+    if (this.members.delete(patientId)) this.stale = true;
+    this.joining.delete(patientId);
+  }
+
+  private schedule(): void {
+    if (!this.pending) return;
+    if (this.deps.windowMs <= 0) return void this.rekey();
+    if (this.timer) return;
+    const delay = Math.max(this.deps.windowMs, Math.ceil(this.lastRekeyMs * COST_SPACING));
+    this.timer = this.deps.timers.after(delay, () => {
+      this.timer = null;
+      if (this.pending) this.rekey();
+    });
+  }
+
+  /** A new group key now, sent to every member and newcomer; returns the new epoch. */
+  rekey(extraReason?: string): number {
+    this.timer?.cancel();
+    this.timer = null;
+    const started = performance.now();
+    for (const [patientId, session] of this.joining) this.members.set(patientId, session);
+    this.joining.clear();
+    const groupKey = randomBytes(32);
+    const epoch = ++this.epoch;
+    const { engine } = this.deps.crypto;
+    for (const [patientId, session] of this.members) {
+      const box = engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, epoch));
+      session.send({ op: DOCTOR_OP.GROUP_KEY, epoch, box });
+    }
+    this.wipeBroadcastKeys();
+    this.broadcastKeys = deriveBroadcastKeys(engine, groupKey);
+    groupKey.fill(0);
+    this.stale = false;
+    const reason = [describe('join', this.joins), describe('departure', this.departures), extraReason].filter(Boolean).join('; ');
+    this.joins = [];
+    this.departures = [];
+    this.lastRekeyMs = performance.now() - started;
+    this.deps.crypto.metrics.record('Group Key Distribution', this.lastRekeyMs);
+    this.deps.onRekey({ epoch, reason: reason || 'no membership change', members: this.members.size });
+    return epoch;
+  }
+
+  /**
+   * Encrypts once under a current group key and sends the same frame to every member, in order.
+   * Pending membership changes are keyed first; `rekeyFirst` asks for a fresh key regardless
+   * (the seed's rekey before every broadcast).
+   */
+  broadcast(text: string, rekeyFirst: boolean): BroadcastReceipt {
+    if (rekeyFirst || this.pending || !this.broadcastKeys) this.rekey(rekeyFirst ? 'before broadcast' : undefined);
     const seq = ++this.seq;
-    const ts = this.now();
-    const box = this.crypto.engine.seal(this.broadcastKeys!, utf8.encode(text), broadcastAad(this.epoch, seq, ts));
+    const sentAt = this.deps.now();
+    const box = this.deps.crypto.engine.seal(this.broadcastKeys!, utf8.encode(text), broadcastAad(this.epoch, seq, sentAt));
+    const frame = encodeFrame(encodeDoctorMessage({ op: DOCTOR_OP.BROADCAST, epoch: this.epoch, seq, ts: sentAt, box }));
     const recipients: string[] = [];
     for (const [patientId, session] of this.members) {
-      if (session.send({ op: DOCTOR_OP.BROADCAST, epoch: this.epoch, seq, ts, box })) recipients.push(patientId);
+      if (session.sendFrame(frame)) recipients.push(patientId);
     }
-    const receipt: BroadcastReceipt = { seq, epoch: this.epoch, sentAt: ts, text, recipients, delivered: [] };
+    const receipt: Receipt = { seq, epoch: this.epoch, sentAt, text, recipients, waiting: new Set(recipients), delivered: [] };
     this.receipts.push(receipt);
     if (this.receipts.length > MAX_RECEIPTS) this.receipts.shift();
-    return receipt;
+    return view(receipt);
   }
 
-  /** Records an authenticated acknowledgement; false for an unknown or foreign sequence number. */
+  /** Records an authenticated acknowledgement; false for an unknown, foreign or repeated sequence number. */
   delivered(patientId: string, seq: number): boolean {
-    const receipt = this.receipts.find((r) => r.seq === seq);
-    if (!receipt || !receipt.recipients.includes(patientId) || receipt.delivered.includes(patientId)) return false;
+    const receipt = this.findReceipt(seq);
+    if (!receipt?.waiting.delete(patientId)) return false;
     receipt.delivered.push(patientId);
     return true;
   }
 
+  private findReceipt(seq: number): Receipt | undefined {
+    // Sequence numbers are consecutive, so the receipt's place follows from the newest one.
+    const newest = this.receipts.at(-1);
+    if (!newest) return undefined;
+    const receipt = this.receipts[this.receipts.length - 1 - (newest.seq - seq)];
+    return receipt?.seq === seq ? receipt : undefined;
+  }
+
   recentReceipts(): BroadcastReceipt[] {
-    return this.receipts.map((r) => ({ ...r, recipients: [...r.recipients], delivered: [...r.delivered] }));
+    return this.receipts.map(view);
   }
 
   private wipeBroadcastKeys(): void {
@@ -76,7 +194,22 @@ export class Conference {
   }
 
   clear(): void {
+    this.timer?.cancel();
+    this.timer = null;
     this.members.clear();
+    this.joining.clear();
     this.wipeBroadcastKeys();
   }
+}
+
+function view(r: Receipt): BroadcastReceipt {
+  return { seq: r.seq, epoch: r.epoch, sentAt: r.sentAt, text: r.text, recipients: [...r.recipients], delivered: [...r.delivered] };
+}
+
+/** "join of a, b" or "3 joins: a, b, c" or "40 joins: a, b, c, d, e and 35 more". */
+function describe(kind: string, ids: readonly string[]): string {
+  if (ids.length === 0) return '';
+  const names = ids.slice(0, NAMES_IN_REASON).join(', ');
+  const more = ids.length > NAMES_IN_REASON ? ` and ${ids.length - NAMES_IN_REASON} more` : '';
+  return ids.length === 1 ? `${kind} of ${names}` : `${ids.length} ${kind}s: ${names}${more}`;
 }

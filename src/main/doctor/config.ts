@@ -17,6 +17,11 @@ export interface DoctorConfig {
   policy: AdmissionPolicy;
   /** The seed's behaviour: a fresh group key before every broadcast. */
   rekeyBeforeBroadcast: boolean;
+  /**
+   * Joins and departures within this window share one new group key (0: a rekey for each).
+   * A broadcast never waits for it: pending changes are keyed before the broadcast goes out.
+   */
+  rekeyWindowMs: number;
   /** Custom (patient-generated) groups the doctor keeps identity keys for. */
   maxCustomGroups: number;
   /** Handshakes a source address may start per minute. */
@@ -49,6 +54,7 @@ export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
   approvalTimeoutMs: 5 * 60_000,
   policy: 'tofu',
   rekeyBeforeBroadcast: true,
+  rekeyWindowMs: 50,
   maxCustomGroups: 16,
   handshakesPerMinute: 60,
   maxStrikes: 10,

@@ -96,7 +96,16 @@ export class Doctor implements DoctorContext {
       notify: () => this.notify(),
       admit: (session, why) => this.admit(session, why),
     });
-    this.conference = new Conference(deps.crypto, deps.now);
+    this.conference = new Conference({
+      crypto: deps.crypto,
+      now: deps.now,
+      timers: this.timers,
+      windowMs: this.config.rekeyWindowMs,
+      onRekey: ({ epoch, reason, members }) => {
+        this.audit('rekey', null, null, `epoch ${epoch} (${reason}); ${members} patient(s)`);
+        this.notify();
+      },
+    });
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }
 
@@ -258,20 +267,15 @@ export class Doctor implements DoctorContext {
     this.desk.forget(session);
     this.authenticated(session);
     session.admit();
-    this.conference.members.set(patientId, session);
     this.audit('admitted', patientId, session.address, `${why}; key ${fingerprint}`);
-    this.rekey(`join of ${patientId}`);
+    // Its group key comes with the next rekey, shared with other changes in the window.
+    this.conference.join(patientId, session);
+    this.notify();
   }
 
   /** The session no longer counts against its address's cap on unfinished connections. */
   private authenticated(session: PatientSession): void {
     if (this.unauthenticated.delete(session)) this.gate.authenticated(session.socket.remoteIp);
-  }
-
-  rekey(reason: string): void {
-    const epoch = this.conference.rekey();
-    this.audit('rekey', null, null, `epoch ${epoch} (${reason}); ${this.conference.members.size} patient(s)`);
-    this.notify();
   }
 
   delivered(session: PatientSession, seq: number): void {
@@ -294,11 +298,7 @@ export class Doctor implements DoctorContext {
     this.gate.closed(session.socket.remoteIp, !this.unauthenticated.delete(session));
     const id = session.patientId;
     this.desk.forget(session);
-    if (wasAdmitted && id && this.conference.members.get(id) === session) {
-      this.conference.members.delete(id);
-      this.audit('removed', id, session.address, 'session ended');
-      this.rekey(`departure of ${id}`);
-    }
+    if (wasAdmitted && id && this.conference.leave(id, session)) this.audit('removed', id, session.address, 'session ended');
     this.notify();
   }
 
@@ -335,9 +335,8 @@ export class Doctor implements DoctorContext {
   }
 
   broadcast(text: string): BroadcastReceipt {
-    if (this.conference.members.size === 0) throw new Error('NO_PATIENTS');
-    if (this.config.rekeyBeforeBroadcast) this.rekey('before broadcast');
-    const receipt = this.conference.broadcast(text);
+    if (this.conference.size === 0) throw new Error('NO_PATIENTS');
+    const receipt = this.conference.broadcast(text, this.config.rekeyBeforeBroadcast);
     this.audit('broadcast', null, null, `seq ${receipt.seq}, epoch ${receipt.epoch}, ${Buffer.byteLength(text)} bytes to ${receipt.recipients.length} patient(s)`);
     this.notify();
     return receipt;

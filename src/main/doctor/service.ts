@@ -164,7 +164,7 @@ class DoctorService implements DoctorServiceApi {
 
   async broadcast(text: string): Promise<BroadcastReceipt> {
     if (!this.listener) throw new ServiceError('NOT_LISTENING', 'Start the conference before broadcasting.');
-    if (this.doctor.conference.members.size === 0) throw new ServiceError('NO_PATIENTS', 'No patient is admitted yet.');
+    if (this.doctor.conference.size === 0) throw new ServiceError('NO_PATIENTS', 'No patient is admitted yet.');
     return this.doctor.broadcast(text);
   }
 
@@ -208,7 +208,10 @@ export type { DoctorService };
 export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
   const now = options.now ?? Date.now;
   const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
-  const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });
+  const crypto = new AsyncCrypto({
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
   const storedPolicy = store.settings.get(POLICY_KEY);
   const config: DoctorConfig = {
     ...DEFAULT_DOCTOR_CONFIG,

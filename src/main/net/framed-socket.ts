@@ -23,6 +23,7 @@ export class FramedSocket implements FramedChannel {
   private draining = false;
   private closed = false;
   private ending = false;
+  private corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -99,6 +100,16 @@ export class FramedSocket implements FramedChannel {
     if (this.socket.writableLength > MAX_UNSENT_BYTES) {
       this.socket.destroy();
       return false;
+    }
+    // Frames queued in one turn (a rekey's opcode 30 and the broadcast after it) leave in one
+    // writev: the socket is corked at the first and uncorked once the turn's code has run.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      queueMicrotask(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
     }
     this.socket.write(frame);
     return true;

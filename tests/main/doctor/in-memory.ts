@@ -111,4 +111,13 @@ export function rawPeer(d: MemoryDoctor, ip = '127.0.0.9'): RawPeer {
   return { received, channel: mine, send: (m) => void mine.send(encodePatientMessage(m)) };
 }
 
+/**
+ * Lets handshakes in flight finish, then closes the rekey window (DoctorConfig.rekeyWindowMs),
+ * so every admitted patient holds the group key: the point where a patient shows "admitted".
+ */
+export async function untilKeyed(d: MemoryDoctor): Promise<void> {
+  await settle();
+  await d.time.advance(d.doctor.config.rekeyWindowMs);
+}
+
 export { settle };

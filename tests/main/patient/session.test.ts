@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from '../../../src/main/crypto/index.js';
 import { encodeDoctorMessage } from '../../../src/main/protocol/index.js';
-import { memoryDoctor, memoryPatient, settle, type MemoryDoctor } from '../doctor/in-memory.js';
+import { memoryDoctor, memoryPatient, settle, untilKeyed, type MemoryDoctor } from '../doctor/in-memory.js';
 
 let d: MemoryDoctor | null = null;
 afterEach(async () => {
@@ -42,13 +42,14 @@ describe('the patient session', () => {
     d = memoryDoctor();
     const alice = memoryPatient(d, 'alice');
     const bob = memoryPatient(d, 'bob');
-    await settle();
+    await untilKeyed(d);
     const before = d.doctor.conference.epoch;
     await alice.session.leave();
     await settle();
     expect(alice.state).toBe('disconnected');
     expect(alice.reason).toBe('You left the conference.');
     expect(d.audit.some((e) => e.kind === 'exit' && e.patientId === 'alice')).toBe(true);
+    await untilKeyed(d);
     expect(d.doctor.conference.epoch).toBe(before + 1);
     expect(d.doctor.broadcast('after').recipients).toEqual(['bob']);
     expect(bob.state).toBe('admitted');
@@ -57,7 +58,7 @@ describe('the patient session', () => {
   it('is told it is blocked, with the expiry, and the block lapses on the clock', async () => {
     d = memoryDoctor();
     const alice = memoryPatient(d, 'alice');
-    await settle();
+    await untilKeyed(d);
     d.doctor.block('alice', 2);
     await settle();
     expect(alice.state).toBe('blocked');
@@ -67,7 +68,7 @@ describe('the patient session', () => {
     expect(refused.state).toBe('blocked');
     await d.time.advance(120_001);
     const back = memoryPatient(d, 'alice', { keyPair: alice.keyPair });
-    await settle();
+    await untilKeyed(d);
     expect(back.state).toBe('admitted');
   });
 });
