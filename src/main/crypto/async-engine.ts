@@ -25,8 +25,8 @@
 import { FairQueue } from './fair-queue.js';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import type { Ciphertext, KeyPair, PublicKey } from './elgamal.js';
-import type { Signature } from './elgamal-signature.js';
+import { encryptionMask, finishEncryption, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
+import { signatureNonce, signWithNonce, type Signature, type SignatureNonce } from './elgamal-signature.js';
 import { CryptoEngine } from './engine.js';
 import type { GenerateOptions } from './group-generate.js';
 import type { GroupCheck } from './group-validate.js';
@@ -321,6 +321,62 @@ export class AsyncCrypto {
       () => this.bare().verify(signer, message, signature),
       options,
     );
+  }
+
+  /**
+   * An encryption whose message is not known yet: the exponentiations (c1 = g^k, y^k) start at
+   * once on the pool, in parallel with whatever computes `message` (a decryption); c2 = m * y^k
+   * follows when `message` resolves. k never leaves the worker; y^k serves this one call and is
+   * then dropped. Rejects if `message` rejects. Recorded as one 'ElGamal Encryption'.
+   */
+  async encryptWhenReady(recipient: PublicKey, message: Promise<bigint>, options: CallOptions = {}): Promise<Ciphertext> {
+    const masking = this.run<EncryptionMask>(
+      'ElGamal Encryption',
+      'encryptMask',
+      [plainGroup(recipient.group), recipient.y],
+      () => encryptionMask(recipient, this.engine.backend),
+      options,
+    );
+    // Both are awaited below; keep a failure of one from going unhandled while the other waits.
+    masking.catch(() => undefined);
+    const m = await message;
+    const mask = await masking;
+    const start = performance.now();
+    try {
+      return finishEncryption(recipient, mask, m);
+    } finally {
+      this.metrics.record('ElGamal Encryption', performance.now() - start, 0);
+    }
+  }
+
+  /**
+   * A signature whose message is not known yet: the nonce (k a unit mod p-1, r = g^k, k^-1 mod q)
+   * is computed at once on the pool; the returned function signs one message with it (a hash and
+   * a few multiplications) and may be called once. The nonce is held only by that closure,
+   * never logged or sent, and dropped after its use (BigInts cannot be wiped). In the
+   * negligible case s = 0 it falls back to a full sign(). Recorded as one 'Signature Generation'.
+   */
+  async prepareSignature(keyPair: KeyPair, options: CallOptions = {}): Promise<(message: Uint8Array) => Promise<Signature>> {
+    let nonce: SignatureNonce | null = await this.run<SignatureNonce>(
+      'Signature Generation',
+      'signNonce',
+      [plainGroup(keyPair.group)],
+      () => signatureNonce(keyPair.group, this.engine.backend),
+      options,
+    );
+    return async (message) => {
+      if (!nonce) throw new Error('AsyncCrypto: a prepared signature signs once');
+      const taken = nonce;
+      nonce = null;
+      const start = performance.now();
+      let signature: Signature | null;
+      try {
+        signature = signWithNonce(keyPair, message, taken);
+      } finally {
+        this.metrics.record('Signature Generation', performance.now() - start, 0);
+      }
+      return signature ?? this.sign(keyPair, message, options);
+    };
   }
 
   /**

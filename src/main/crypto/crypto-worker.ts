@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CryptoEngine } from './engine.js';
 import { makeGroup } from './groups.js';
 import { PerfMetrics } from './metrics.js';
+import { encryptionMask } from './elgamal.js';
+import { signatureNonce } from './elgamal-signature.js';
 import { BACKENDS, isBackendName } from './modexp/select.js';
 
 type G = { p: bigint; g: bigint };
@@ -15,7 +17,9 @@ export type WorkerRequest =
   | { id: number; op: 'decrypt'; args: [G, bigint, bigint, bigint, bigint] }
   | { id: number; op: 'sign'; args: [G, bigint, bigint, Uint8Array] }
   | { id: number; op: 'verify'; args: [G, bigint, Uint8Array, bigint, bigint] }
-  | { id: number; op: 'validate'; args: [bigint, bigint] };
+  | { id: number; op: 'validate'; args: [bigint, bigint] }
+  | { id: number; op: 'encryptMask'; args: [G, bigint] }
+  | { id: number; op: 'signNonce'; args: [G] };
 
 export type WorkerReply = { id: number; ms: number } & ({ ok: true; value: unknown } | { ok: false; error: string });
 
@@ -44,6 +48,12 @@ async function perform(request: WorkerRequest): Promise<unknown> {
       const [g, y, message, r, s] = request.args;
       return engine.verify({ group: makeGroup(g.p, g.g), y }, message, { r, s });
     }
+    case 'encryptMask': {
+      const [g, y] = request.args;
+      return encryptionMask({ group: makeGroup(g.p, g.g), y }, engine.backend);
+    }
+    case 'signNonce':
+      return signatureNonce(makeGroup(request.args[0].p, request.args[0].g), engine.backend);
     case 'validate': {
       const check = await engine.validateGroup(request.args[0], request.args[1]);
       return check.ok ? { ok: true, group: { name: check.group.name, p: check.group.p, q: check.group.q, g: check.group.g, bits: check.group.bits } } : check;

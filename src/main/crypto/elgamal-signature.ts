@@ -38,17 +38,39 @@ export function signatureHash(group: Group, message: Uint8Array, r: bigint): big
 }
 
 export function sign(keyPair: KeyPair, message: Uint8Array, backend: ModExpBackend): Signature {
-  const { group, x } = keyPair;
+  for (;;) {
+    const signature = signWithNonce(keyPair, message, signatureNonce(keyPair.group, backend));
+    if (signature) return signature;
+  }
+}
+
+/**
+ * The message-independent half of a signature: r = g^k and k^-1 mod q for a fresh k uniform
+ * among the units mod p-1, exactly as sign() draws it. Secret (k^-1 and the key give k): serve
+ * exactly one signWithNonce, never logged or sent, then dropped (BigInts cannot be wiped).
+ */
+export interface SignatureNonce {
+  readonly r: bigint;
+  readonly kInverse: bigint;
+}
+
+export function signatureNonce(group: Group, backend: ModExpBackend): SignatureNonce {
   const order = group.p - 1n;
   for (;;) {
     const k = randomBigIntInRange(1n, order);
     // k must be a unit mod p-1 = 2q: odd and not a multiple of q.
     if ((k & 1n) === 0n || k % group.q === 0n) continue;
-    const r = backend.modPow(group.g, k, group.p);
-    const e = signatureHash(group, message, r);
-    const s = mod((e - x * r) * modInverse(k % group.q, group.q), group.q);
-    if (s !== 0n) return { r, s };
+    return { r: backend.modPow(group.g, k, group.p), kInverse: modInverse(k % group.q, group.q) };
   }
+}
+
+/** s = (e - x r) k^-1 mod q with e = H(m || r); null when s = 0 (then take a fresh nonce). */
+export function signWithNonce(keyPair: KeyPair, message: Uint8Array, nonce: SignatureNonce): Signature | null {
+  const { group, x } = keyPair;
+  const { r, kInverse } = nonce;
+  const e = signatureHash(group, message, r);
+  const s = mod((e - x * r) * kInverse, group.q);
+  return s === 0n ? null : { r, s };
 }
 
 export function verify(signer: PublicKey, message: Uint8Array, signature: Signature, backend: ModExpBackend): boolean {

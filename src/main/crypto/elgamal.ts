@@ -55,13 +55,32 @@ export function randomSubgroupElement(group: Group): bigint {
 }
 
 export function encrypt(recipient: PublicKey, message: bigint, backend: ModExpBackend): Ciphertext {
+  assertSubgroupElement(recipient.group, message, 'encrypt: message');
+  return finishEncryption(recipient, encryptionMask(recipient, backend), message);
+}
+
+/**
+ * The half of an encryption that does not depend on the message: c1 = g^k and mask = y^k with a
+ * fresh k uniform in [1, q-1]. k itself never leaves this function; the mask is as secret as the
+ * message it will hide and must serve exactly one finishEncryption (then be dropped: BigInts
+ * cannot be wiped). Lets a caller start the exponentiations before the message is known.
+ */
+export interface EncryptionMask {
+  readonly c1: bigint;
+  readonly mask: bigint;
+}
+
+export function encryptionMask(recipient: PublicKey, backend: ModExpBackend): EncryptionMask {
   const { group, y } = recipient;
   assertSubgroupElement(group, y, 'encrypt: recipient key');
-  assertSubgroupElement(group, message, 'encrypt: message');
   const k = randomBigIntInRange(1n, group.q);
-  const c1 = backend.modPow(group.g, k, group.p);
-  const c2 = (message * backend.modPow(y, k, group.p)) % group.p;
-  return { c1, c2 };
+  return { c1: backend.modPow(group.g, k, group.p), mask: backend.modPow(y, k, group.p) };
+}
+
+/** c2 = m * y^k: the encryption of `message` under a mask made for the same recipient. */
+export function finishEncryption(recipient: PublicKey, mask: EncryptionMask, message: bigint): Ciphertext {
+  assertSubgroupElement(recipient.group, message, 'encrypt: message');
+  return { c1: mask.c1, c2: (message * mask.mask) % recipient.group.p };
 }
 
 export function decrypt(keyPair: KeyPair, ciphertext: Ciphertext, backend: ModExpBackend): bigint {

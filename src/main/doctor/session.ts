@@ -38,6 +38,12 @@ export type HandshakeFailure = 'STALE_TIMESTAMP' | 'REPLAY' | 'BAD_SIGNATURE' | 
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
+/** A promise started ahead of its use, which may be abandoned: its failure is handled where it is awaited, if ever. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 export class PatientSession {
   stage: SessionStage = 'hello';
   patientId: string | null = null;
@@ -235,19 +241,29 @@ export class PatientSession {
     if (this.ctx.replays.has(m.patientId, m.rn)) return this.handshakeFailed('REPLAY');
     if (this.ctx.replays.full) return this.fail('RATE_LIMITED');
     const ctx = this.handshakeContext();
-    const verified = await this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s }, this.fair);
+    const group = this.group!;
+    // Everything independent runs at once on the pool: verification, decryption, the reply
+    // encryption's exponentiations (finished with SK when the decryption resolves) and the
+    // signature's nonce. Nothing computed here is used, sent or recorded unless the signature
+    // verified: the consequences keep the serial order (BAD_SIGNATURE, REPLAY, BAD_CIPHERTEXT).
+    const verifying = this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s }, this.fair);
+    const wellFormed = isSubgroupElementUnsafe(group, m.c1) && isSubgroupElementUnsafe(group, m.c2);
+    const decrypting = wellFormed ? quiet(this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 }, this.fair)) : null;
+    const replying = decrypting ? quiet(this.ctx.crypto.encryptWhenReady(this.patientKey!, decrypting, this.fair)) : null;
+    const signer = wellFormed ? quiet(this.ctx.crypto.prepareSignature(this.doctorKey!, this.fair)) : null;
+    const verified = await verifying;
     if (this.isClosed()) return;
     if (!verified) return this.handshakeFailed('BAD_SIGNATURE');
     // Re-checked after the await: a copy sent on a parallel connection may have won the race.
     if (this.ctx.replays.has(m.patientId, m.rn)) return this.handshakeFailed('REPLAY');
     this.ctx.replays.add(m.patientId, m.rn, m.ts);
-    const group = this.group!;
-    if (!isSubgroupElementUnsafe(group, m.c1) || !isSubgroupElementUnsafe(group, m.c2)) return this.handshakeFailed('BAD_CIPHERTEXT');
-    const sk = await this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 }, this.fair);
-    const reply = await this.ctx.crypto.encrypt(this.patientKey!, sk, this.fair);
+    if (!decrypting || !replying || !signer) return this.handshakeFailed('BAD_CIPHERTEXT');
+    const sk = await decrypting;
+    const reply = await replying;
+    const signWith = await signer;
     const doctorFresh = { ts: this.ctx.now(), rn: hex(randomBytes(16)) };
     const token = { ...doctorFresh, c1: reply.c1, c2: reply.c2 };
-    const signature = await this.ctx.crypto.sign(this.doctorKey!, sessionTokenTranscript(ctx, m, token), this.fair);
+    const signature = await signWith(sessionTokenTranscript(ctx, m, token));
     if (this.isClosed()) return;
     this.patientFresh = { ts: m.ts, rn: m.rn };
     const hash = (d: Uint8Array): Uint8Array => this.ctx.crypto.engine.hash(d);

@@ -73,6 +73,12 @@ function describeBlock(m: DoctorMessageOf<80>): string {
 }
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
+/** A promise started ahead of its use, which may be abandoned: its failure is handled where it is awaited, if ever. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 type Stage = 'hello' | 'session-token' | 'verifier-sent' | 'admitted' | 'closed';
 
 export class PatientSession {
@@ -189,10 +195,13 @@ export class PatientSession {
     this.doctorId = m.doctorId;
     this.doctorKey = { group, y: m.y };
     this.sk = this.crypto.engine.randomSubgroupElement(group);
+    // The encryption and the signature's nonce run at once; then signing is a hash away.
+    const signer = quiet(this.crypto.prepareSignature(this.identity));
     const { c1, c2 } = await this.crypto.encrypt(this.doctorKey, this.sk);
+    const signWith = await signer;
     this.mine = { ts: this.now(), rn: hex(randomBytes(16)) };
     const transcript = keyExchangeTranscript(this.context(), { ...this.mine, c1, c2 });
-    const { r, s } = await this.crypto.sign(this.identity, transcript);
+    const { r, s } = await signWith(transcript);
     if (this.stage === 'closed') return;
     this.stage = 'session-token';
     this.send({ op: PATIENT_OP.KEY_EXCHANGE, patientId: this.patientId, ...this.mine, c1, c2, r, s });
@@ -204,12 +213,16 @@ export class PatientSession {
     if (m.patientId !== this.patientId) throw new ProtocolError('BAD_MESSAGE', 'patientId differs');
     if (!this.isFresh(m.ts)) return this.fail('STALE_TIMESTAMP');
     const ctx = this.context();
-    const ok = await this.crypto.verify(this.doctorKey!, sessionTokenTranscript(ctx, this.mine!, m), { r: m.r, s: m.s });
+    const group = this.identity.group;
+    // Verification and decryption run at once; the decryption is used only once the signature verified.
+    const verifying = this.crypto.verify(this.doctorKey!, sessionTokenTranscript(ctx, this.mine!, m), { r: m.r, s: m.s });
+    const wellFormed = isSubgroupElementUnsafe(group, m.c1) && isSubgroupElementUnsafe(group, m.c2);
+    const decrypting = wellFormed ? quiet(this.crypto.decrypt(this.identity, { c1: m.c1, c2: m.c2 })) : null;
+    const ok = await verifying;
     if (this.stage === 'closed') return;
     if (!ok) return this.fail('BAD_SIGNATURE');
-    const group = this.identity.group;
-    if (!isSubgroupElementUnsafe(group, m.c1) || !isSubgroupElementUnsafe(group, m.c2)) return this.fail('BAD_CIPHERTEXT');
-    const returned = await this.crypto.decrypt(this.identity, { c1: m.c1, c2: m.c2 });
+    if (!decrypting) return this.fail('BAD_CIPHERTEXT');
+    const returned = await decrypting;
     const width = byteLength(group.p);
     if (!constantTimeEqual(bigIntToBytes(returned, width), bigIntToBytes(this.sk, width))) return this.fail('SESSION_MISMATCH');
     if (!this.events.doctorProven(this.doctorId, this.doctorKey!.y)) return this.fail('DOCTOR_KEY_CHANGED');

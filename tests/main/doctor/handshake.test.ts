@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FFDHE2048 } from '../../../src/main/crypto/index.js';
 import { createChannelPair } from '../../../src/main/net/index.js';
 import { PatientSession } from '../../../src/main/patient/session.js';
-import { memoryDoctor, memoryPatient, rawPeer, settle, type MemoryDoctor } from './in-memory.js';
+import { keyExchangeTranscript, type DoctorMessageOf } from '../../../src/main/protocol/index.js';
+import { memoryDoctor, memoryPatient, rawPeer, settle, untilKeyed, type MemoryDoctor } from './in-memory.js';
 
 let d: MemoryDoctor | null = null;
 afterEach(async () => {
@@ -20,6 +21,9 @@ describe('handshakes in memory, on fake time', () => {
     d = memoryDoctor();
     const alice = memoryPatient(d, 'alice');
     await settle();
+    // Proven and admitted at the doctor; its first group key comes when the rekey window closes.
+    expect(alice.state).toBe('handshake');
+    await untilKeyed(d);
     expect(alice.state).toBe('admitted');
     const receipt = d.doctor.broadcast('take your 5 mg dose at 09:00');
     await settle();
@@ -45,10 +49,10 @@ describe('handshakes in memory, on fake time', () => {
     await settle();
     expect(stalled.received.map((m) => m.op)).toEqual([5]);
     const alice = memoryPatient(d, 'alice');
-    await settle();
+    await untilKeyed(d);
     expect(alice.state).toBe('admitted');
     d.doctor.broadcast('only for admitted patients');
-    await d.time.advance(9_999);
+    await d.time.advance(9_999 - d.doctor.config.rekeyWindowMs);
     expect(stalled.received.map((m) => m.op)).toEqual([5]);
     await d.time.advance(1);
     expect(stalled.received.map((m) => m.op)).toEqual([5, 60, 'closed']);
@@ -113,5 +117,26 @@ describe('handshakes in memory, on fake time', () => {
     expect(ended).toBeNull();
     await d.time.advance(1);
     expect(ended).toMatch(/did not finish in time/);
+  });
+
+  it('refuses a bad signature on opcode 10 with the parallel path: no opcode 20, no nonce recorded', async () => {
+    d = memoryDoctor();
+    const peer = rawPeer(d);
+    const engine = d.crypto.engine;
+    const mine = engine.generateKeyPair(FFDHE2048);
+    peer.send({ op: 5, v: 2, patientId: 'mallory', p: FFDHE2048.p, g: FFDHE2048.g, y: mine.y });
+    await settle();
+    const hello = peer.received[0] as DoctorMessageOf<5>;
+    expect(hello.op).toBe(5);
+    const ctx = { patientId: 'mallory', doctorId: hello.doctorId, p: FFDHE2048.p, g: FFDHE2048.g, patientY: mine.y, doctorY: hello.y };
+    const { c1, c2 } = engine.encrypt({ group: FFDHE2048, y: hello.y }, engine.randomSubgroupElement(FFDHE2048));
+    const fresh = { ts: d.time.now(), rn: 'ab'.repeat(16) };
+    const other = engine.generateKeyPair(FFDHE2048);
+    const forged = engine.sign(other, keyExchangeTranscript(ctx, { ...fresh, c1, c2 }));
+    peer.send({ op: 10, patientId: 'mallory', ...fresh, c1, c2, r: forged.r, s: forged.s });
+    await settle();
+    expect(peer.received.map((m) => m.op)).toEqual([5, 60, 'closed']);
+    expect(peer.received[1]).toMatchObject({ code: 'BAD_SIGNATURE' });
+    expect(d.doctor.replays.has('mallory', fresh.rn)).toBe(false);
   });
 });
