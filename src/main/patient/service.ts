@@ -360,7 +360,10 @@ class PatientService implements PatientServiceApi {
 export async function createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi> {
   const now = options.now ?? Date.now;
   const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
-  const crypto = new AsyncCrypto(options.workers === undefined ? {} : { workers: options.workers });
+  const crypto = new AsyncCrypto({
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
   const identity = new PatientIdentity(store, vault, crypto, now);
   return new PatientService(store, crypto, identity, now, options);
 }

@@ -1,6 +1,7 @@
 /** What both engine services are made with (src/main/doctor/service.ts, src/main/patient/service.ts add their own settings). */
 import type { Timers } from '../../shared/timers.js';
 import type { KeyVault } from '../store/index.js';
+import type { ModExpBackendName } from '../crypto/modexp/backend.js';
 
 export interface ServiceOptions {
   /** The role's data folder: the SQLite store, and the key file unless keyVault is given. */
@@ -14,4 +15,6 @@ export interface ServiceOptions {
   log?: (line: string) => void;
   /** Crypto worker threads (default: one per core, at most 4). */
   workers?: number;
+  /** The modular exponentiation backend (the bench forces jsbn); the fastest that passes its self-test by default. */
+  backend?: ModExpBackendName;
 }
