@@ -63,6 +63,9 @@ export class PatientSession {
   private ackKey: Uint8Array | null = null;
   private exitKey: Uint8Array | null = null;
   private timer: TimerHandle | null = null;
+  /** When the handshake deadline falls, and the time left on it while the doctor computes. */
+  private deadlineAt = 0;
+  private deadlineLeft: number | null = null;
   /** Aborts when the connection closes, so work done on its behalf (a group check) stops. */
   private readonly closing = new AbortController();
   /** This connection's crypto is queued fairly with other source addresses' (AsyncCrypto's FairQueue). */
@@ -148,6 +151,26 @@ export class PatientSession {
     });
   }
 
+  /**
+   * The handshake deadline measures the patient's time, not the doctor's: while the doctor
+   * computes its answer (a group check, its key, the opcode 10 work), the clock is stopped. In a
+   * join storm the doctor's own queue would otherwise eat every patient's deadline at once
+   * (1,000 patients joining on two cores: most were dropped unfinished). The doctor's time is
+   * bounded by its own queue and caps, so no peer can stretch it.
+   */
+  private pauseDeadline(): void {
+    if (this.deadlineLeft !== null || this.stage === 'closed') return;
+    this.deadlineLeft = Math.max(0, this.deadlineAt - this.ctx.now());
+    this.clearTimer();
+  }
+
+  private resumeDeadline(): void {
+    if (this.deadlineLeft === null || this.stage === 'closed') return;
+    this.deadlineAt = this.ctx.now() + this.deadlineLeft;
+    this.deadlineLeft = null;
+    this.armTimer(this.deadlineAt - this.ctx.now(), 'HANDSHAKE_TIMEOUT');
+  }
+
   private clearTimer(): void {
     this.timer?.cancel();
     this.timer = null;
@@ -195,7 +218,8 @@ export class PatientSession {
   /** Step 1: id and public key (p, g, y). */
   private async onHello(m: PatientMessageOf<5>): Promise<void> {
     this.patientId = m.patientId;
-    this.armTimer(Math.max(0, this.connectedAt + this.ctx.config.handshakeTimeoutMs - this.ctx.now()), 'HANDSHAKE_TIMEOUT');
+    this.deadlineAt = this.connectedAt + this.ctx.config.handshakeTimeoutMs;
+    this.armTimer(Math.max(0, this.deadlineAt - this.ctx.now()), 'HANDSHAKE_TIMEOUT');
     const refusal = this.ctx.screenHello(this, m.patientId);
     if (refusal) return void (await this.close(refusal));
     const verdict = await this.ctx.groups.check(m.p, m.g, this.socket.remoteIp, this.closing.signal);
@@ -211,8 +235,10 @@ export class PatientSession {
     this.fingerprint = this.ctx.fingerprint(group, m.y);
     const keyRefusal = this.ctx.screenKey(this, m.patientId, this.fingerprint);
     if (keyRefusal) return void (await this.close(keyRefusal));
+    this.pauseDeadline(); // a first key for a group is generated now
     const doctorKey = await this.ctx.identity.keyFor(group);
     if (this.isClosed()) return;
+    this.resumeDeadline();
     this.doctorKey = doctorKey;
     this.stage = 'key-exchange';
     this.ctx.joined(this);
@@ -242,6 +268,7 @@ export class PatientSession {
     if (this.ctx.replays.full) return this.fail('RATE_LIMITED');
     const ctx = this.handshakeContext();
     const group = this.group!;
+    this.pauseDeadline();
     // Everything independent runs at once on the pool: verification, decryption, the reply
     // encryption's exponentiations (finished with SK when the decryption resolves) and the
     // signature's nonce. Nothing computed here is used, sent or recorded unless the signature
@@ -269,6 +296,7 @@ export class PatientSession {
     const hash = (d: Uint8Array): Uint8Array => this.ctx.crypto.engine.hash(d);
     this.sessionKey = deriveSessionKey(hash, ctx, sk, this.patientFresh, doctorFresh);
     this.stage = 'verifier';
+    this.resumeDeadline();
     this.send({ op: DOCTOR_OP.SESSION_TOKEN, patientId: this.patientId!, ...token, r: signature.r, s: signature.s });
   }
 

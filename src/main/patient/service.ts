@@ -194,7 +194,8 @@ class PatientService implements PatientServiceApi {
       const done = new Promise<PatientStatus>((resolve) => (this.settle = resolve));
       this.session = new PatientSession(socket, request.patientId, pair, this.crypto, this.now, this.sessionEvents(group, request), {
         maxClockSkewMs: this.options.maxClockSkewMs ?? 5_000,
-        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 15_000,
+        // Long enough to wait out a busy doctor in a join storm (its own deadline counts only our time).
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
         ...(this.options.timers ? { timers: this.options.timers } : {}),
       });
       this.update({ state: 'handshake', steps: [{ step: 'connect', at: this.now() }] });

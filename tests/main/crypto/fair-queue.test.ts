@@ -14,6 +14,18 @@ describe('FairQueue', () => {
     expect(q.length).toBe(0);
   });
 
+  it("serves one batch (a handshake step's operations) back to back, and still takes turns between batches", () => {
+    const q = new FairQueue<string>();
+    const [a1, b1, a2] = [{}, {}, {}];
+    for (const item of ['a1-verify', 'a1-decrypt', 'a1-mask']) q.push('a', item, a1);
+    for (const item of ['b1-verify', 'b1-decrypt']) q.push('b', item, b1);
+    q.push('a', 'a2-verify', a2); // the same source's next step waits for b's turn
+    q.push('c', 'c-alone');
+    const order: string[] = [];
+    for (let item = q.shift(); item !== undefined; item = q.shift()) order.push(item);
+    expect(order).toEqual(['a1-verify', 'a1-decrypt', 'a1-mask', 'b1-verify', 'b1-decrypt', 'c-alone', 'a2-verify']);
+  });
+
   it('removes a queued item and drains the rest', () => {
     const q = new FairQueue<number>();
     q.push('a', 1);

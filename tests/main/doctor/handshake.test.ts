@@ -42,6 +42,28 @@ describe('handshakes in memory, on fake time', () => {
     expect(idle.received.at(-1)).toEqual({ op: 'closed' });
   });
 
+  it("counts only the patient's time against the handshake deadline, not the doctor's own queue", async () => {
+    d = memoryDoctor({ handshakeTimeoutMs: 10_000 });
+    const time = d.time;
+    // The doctor's verification waits 12 s on its (fake) clock: a queue in a join storm.
+    const verify = d.crypto.verify.bind(d.crypto);
+    d.crypto.verify = async (...args) => {
+      await new Promise<void>((resolve) => time.after(12_000, resolve));
+      return verify(...args);
+    };
+    const alice = memoryPatient(d, 'alice');
+    await settle();
+    await d.time.advance(12_000);
+    await untilKeyed(d);
+    expect(alice.state).toBe('admitted');
+    // A peer that stops answering is still dropped when its own time runs out.
+    const stalled = rawPeer(d);
+    stalled.send({ op: 5, v: 2, patientId: 'slowpoke', p: FFDHE2048.p, g: FFDHE2048.g, y: d.crypto.engine.generateKeyPair(FFDHE2048).y });
+    await settle();
+    await d.time.advance(10_000);
+    expect(stalled.received.map((m) => m.op)).toEqual([5, 60, 'closed']);
+  });
+
   it('drops a stalled handshake at its deadline and never sends it a broadcast (attack 8)', async () => {
     d = memoryDoctor({ handshakeTimeoutMs: 10_000 });
     const stalled = rawPeer(d);
