@@ -1,7 +1,7 @@
 /**
  * `npm run build:electron` (electron-vite build): the desktop app into out/.
  *   main     src/main/app/main.ts -> out/main/index.js (ESM; package.json "main"), plus
- *            out/main/crypto-worker.js for the engine's worker threads
+ *            out/main/crypto-worker.js and safe-prime-worker.js for the engine's worker threads
  *   preload  src/preload/index.ts -> out/preload/index.cjs (one CommonJS file: a sandboxed preload
  *            can neither import ES modules nor require anything but electron)
  *   renderer src/renderer          -> out/renderer (the same build the browser mode serves)
@@ -22,7 +22,11 @@ export default defineConfig({
       rolldownOptions: {
         // The crypto worker is its own entry: AsyncCrypto starts it as
         // new URL('./crypto-worker.js', import.meta.url), so it and every chunk sit flat in out/main.
-        input: { index: `${root}src/main/app/main.ts`, 'crypto-worker': `${root}src/main/crypto/crypto-worker.ts` },
+        input: {
+          index: `${root}src/main/app/main.ts`,
+          'crypto-worker': `${root}src/main/crypto/crypto-worker.ts`,
+          'safe-prime-worker': `${root}src/main/crypto/safe-prime-worker.ts`,
+        },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
