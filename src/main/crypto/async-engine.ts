@@ -23,7 +23,9 @@
  * thread); the cheap primitives (hash, HMAC, AES) always run inline, where they take microseconds.
  */
 import { FairQueue } from './fair-queue.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './start-worker.js';
+import { abortError, BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
 import { cpus } from 'node:os';
 import { encryptionMask, finishEncryption, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
 import { signatureNonce, signWithNonce, type Signature, type SignatureNonce } from './elgamal-signature.js';
@@ -32,42 +34,11 @@ import type { GenerateOptions } from './group-generate.js';
 import type { GroupCheck } from './group-validate.js';
 import { makeGroup, type Group } from './groups.js';
 import { PerfMetrics } from './metrics.js';
-import type { ModExpBackendName } from './modexp/backend.js';
 import { BACKENDS } from './modexp/select.js';
 import type { Primitive } from '../../shared/metrics.js';
 import type { WorkerReply, WorkerRequest } from './crypto-worker.js';
 
-export interface AsyncCryptoOptions {
-  /** Worker threads; 0 runs inline. Default: one per core, at most 4. */
-  workers?: number;
-  backend?: ModExpBackendName;
-  metrics?: PerfMetrics;
-  /** Background jobs (group validations) running at once. Default 1. */
-  maxBackground?: number;
-  /** Background jobs waiting to start; beyond this validateGroup rejects with BusyError. Default 4. */
-  maxBackgroundQueue?: number;
-}
-
-export type Lane = 'normal' | 'background';
-
-/** The background lane is full: try again later. */
-export class BusyError extends Error {
-  constructor(message = 'AsyncCrypto: too many background jobs queued') {
-    super(message);
-    this.name = 'BusyError';
-  }
-}
-
-function abortError(signal: AbortSignal): Error {
-  const error = new Error('AsyncCrypto: aborted', { cause: signal.reason });
-  error.name = 'AbortError';
-  return error;
-}
-
-/** Options of a normal-lane call: `source` names whose work it is, for fair queueing. */
-export interface CallOptions {
-  source?: string;
-}
+export { BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
 
 interface Job {
   request: WorkerRequest;
@@ -145,16 +116,7 @@ export class AsyncCrypto {
 
   private spawn(): void {
     const workerData = { backend: this.engine.backend.name };
-    const fromSource = import.meta.url.endsWith('.ts');
-    const url = new URL(fromSource ? './crypto-worker.ts' : './crypto-worker.js', import.meta.url);
-    // Compiled builds run the JS worker directly. Running from TypeScript sources (the test
-    // runner), the worker first registers tsx's loader, then imports the TS worker.
-    const worker = fromSource
-      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, {
-          eval: true,
-          workerData,
-        })
-      : new Worker(url, { workerData });
+    const worker = startWorker('crypto-worker', workerData);
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onWorkerFailure(worker, error));

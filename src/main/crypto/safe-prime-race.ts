@@ -7,7 +7,8 @@
  * The answer is a probable prime from a single cheap round per number: callers must verify q and
  * p at full strength (generateSafePrimeGroup does) before relying on them.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './start-worker.js';
 import type { SafePrimeWorkerMessage } from './safe-prime-worker.js';
 
 export interface RaceProgress {
@@ -37,17 +38,7 @@ export function liveSafePrimeWorkers(): number {
 }
 
 export function spawnSafePrimeWorker(bits: number): Worker {
-  const workerData = { bits };
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './safe-prime-worker.ts' : './safe-prime-worker.js', import.meta.url);
-  // Compiled builds run the JS worker directly. Running from TypeScript sources (the test
-  // runner), the worker first registers tsx's loader, then imports the TS worker.
-  return fromSource
-    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, {
-        eval: true,
-        workerData,
-      })
-    : new Worker(url, { workerData });
+  return startWorker('safe-prime-worker', { bits });
 }
 
 export async function raceSafePrime(bits: number, options: RaceOptions): Promise<bigint> {
