@@ -299,3 +299,54 @@ describe('item 7: look-alike ids', () => {
     await conferenceStillServes(c, 'dave', 'look-alikes wait');
   });
 });
+
+describe('issue 9: coalesced rekeys against patients that join and leave without pause', () => {
+  it('never broadcasts under a key a departed patient held, and the members get every message', async () => {
+    // Without the seed's rekey before every broadcast, the window alone must keep the guarantee.
+    conference = await conferenceOfThree('churn', ['--no-rekey-before-broadcast']);
+    const c = conference;
+    const from = c.doctor.lines.length;
+    const fromMember = c.members.map((m) => m.lines.length);
+    const attacker = startHostile('churn', ['--port', String(c.doctor.port), '--ids', '4', '--seconds', '5']);
+    const texts: string[] = [];
+    for (let i = 1; !attacker.lines.some((l) => l.startsWith('{"event":"summary"')) && i <= 40; i++) {
+      texts.push(`during the churn ${i}`);
+      c.doctor.send(texts.at(-1)!);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const summary = await eventFrom(attacker, 'summary', 30_000);
+    expect(Number(summary.rounds)).toBeGreaterThan(8);
+    const left = events(attacker.lines).filter((e) => e.event === 'left') as unknown as { id: string; epoch: number }[];
+    await c.doctor.waitFor(new RegExp(`^\\[removed\\] ${left.at(-1)!.id} `), 10_000);
+    // Every member received every broadcast.
+    for (const [i, m] of c.members.entries()) {
+      for (const text of texts) await m.waitFor(new RegExp(`^\\[message #\\d+\\] ${text}$`), 10_000, fromMember[i]);
+    }
+    // The k-th departure of an id at the doctor is the k-th "left" the attacker reported, with
+    // the newest epoch it held; every broadcast after that departure uses a newer epoch.
+    const heldAt = new Map<string, number[]>();
+    for (const e of left) heldAt.set(e.id, [...(heldAt.get(e.id) ?? []), e.epoch]);
+    const departed: number[] = [];
+    let broadcasts = 0;
+    let checked = 0;
+    for (const line of c.doctor.lines.slice(from)) {
+      const removed = /^\[removed\] (churner\d+) /.exec(line);
+      if (removed) departed.push(heldAt.get(removed[1]!)!.shift()!);
+      const sent = /^\[broadcast\]: seq \d+, epoch (\d+)/.exec(line);
+      if (!sent) continue;
+      broadcasts++;
+      for (const held of departed) {
+        expect(Number(sent[1]), line).toBeGreaterThan(held);
+        checked++;
+      }
+    }
+    expect(broadcasts).toBe(texts.length);
+    expect(checked).toBeGreaterThan(0);
+    // Joins and departures shared rekeys: fewer rekeys than membership changes.
+    const changes = c.doctor.lines.slice(from).filter((l) => /^\[(admitted|removed)\] churner/.test(l)).length;
+    const rekeys = c.doctor.lines.slice(from).filter((l) => /^\[rekey\]/.test(l)).length;
+    console.log(`churn: ${left.length} departures, ${changes} membership changes, ${rekeys} rekeys, ${broadcasts} broadcasts, ${checked} checks`);
+    expect(rekeys).toBeLessThan(changes + broadcasts);
+    await conferenceStillServes(c, 'dave', 'after the churn');
+  });
+});
