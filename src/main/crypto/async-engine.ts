@@ -19,13 +19,18 @@
  * the patient's address), and queued jobs are served one source at a time in turn (FairQueue),
  * so many handshakes from a few addresses cannot hold back a newcomer from elsewhere.
  *
+ * In idle time the workers compute ahead what encryptions and signatures need before their
+ * peer or message is known (precompute-stock.ts: exponents with g^k, signature nonces), for
+ * the few groups used most recently, `precompute` entries of each (default 8) per group and
+ * worker; the time is recorded under the primitive it will serve, as time without a call.
+ * The pool itself, its queues and its workers are in crypto-pool.ts.
+ *
  * `workers: 0` runs the same calls inline (for short-lived CLI commands and tests that want one
  * thread); the cheap primitives (hash, HMAC, AES) always run inline, where they take microseconds.
  */
-import { FairQueue } from './fair-queue.js';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from './start-worker.js';
-import { abortError, BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
+import { abortError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
+import { CryptoPool } from './crypto-pool.js';
 import { cpus } from 'node:os';
 import { encryptionMask, finishEncryption, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
 import { signatureNonce, signWithNonce, type Signature, type SignatureNonce } from './elgamal-signature.js';
@@ -35,210 +40,87 @@ import type { GroupCheck } from './group-validate.js';
 import { makeGroup, type Group } from './groups.js';
 import { PerfMetrics } from './metrics.js';
 import { BACKENDS } from './modexp/select.js';
+import { PrecomputePlan } from './precompute-plan.js';
+import type { StockLevel } from './precompute-stock.js';
 import type { Primitive } from '../../shared/metrics.js';
-import type { WorkerReply, WorkerRequest } from './crypto-worker.js';
+import type { WorkerRequest } from './crypto-worker.js';
 
 export { BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
-
-interface Job {
-  request: WorkerRequest;
-  lane: Lane;
-  primitive: Primitive | null;
-  /** Both also stop listening to the job's signal. */
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
-function remove<T>(list: T[], item: T): boolean {
-  const at = list.indexOf(item);
-  if (at >= 0) list.splice(at, 1);
-  return at >= 0;
-}
 
 function plainGroup(group: Group): { p: bigint; g: bigint } {
   return { p: group.p, g: group.g };
 }
 
+/** Entries of each kind per group and worker kept ready (precompute-stock.ts). */
+const DEFAULT_PRECOMPUTE_DEPTH = 8;
+
 export class AsyncCrypto {
   /** Inline engine for the cheap primitives, sharing this instance's metrics. */
   readonly engine: CryptoEngine;
   readonly metrics: PerfMetrics;
-  private readonly inline: boolean;
-  private readonly maxBackground: number;
-  private readonly maxBackgroundQueue: number;
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly normalQueue = new FairQueue<Job>();
-  private readonly backgroundQueue: Job[] = [];
-  private readonly inFlight = new Map<Worker, Job>();
-  /** Terminations of workers whose background job was aborted, until each worker has exited. */
-  private readonly draining = new Set<Promise<void>>();
-  private nextId = 1;
+  private readonly pool: CryptoPool | null;
   private batch: object | null = null;
   private closed = false;
 
   constructor(options: AsyncCryptoOptions = {}) {
     this.metrics = options.metrics ?? new PerfMetrics();
     this.engine = new CryptoEngine(options.backend ? BACKENDS[options.backend] : undefined, this.metrics);
-    this.maxBackground = options.maxBackground ?? 1;
-    this.maxBackgroundQueue = options.maxBackgroundQueue ?? 4;
-    if (!Number.isInteger(this.maxBackground) || this.maxBackground < 1) throw new RangeError('AsyncCrypto: maxBackground must be an integer >= 1');
-    if (!Number.isInteger(this.maxBackgroundQueue) || this.maxBackgroundQueue < 0) {
+    const maxBackground = options.maxBackground ?? 1;
+    const maxBackgroundQueue = options.maxBackgroundQueue ?? 4;
+    if (!Number.isInteger(maxBackground) || maxBackground < 1) throw new RangeError('AsyncCrypto: maxBackground must be an integer >= 1');
+    if (!Number.isInteger(maxBackgroundQueue) || maxBackgroundQueue < 0) {
       throw new RangeError('AsyncCrypto: maxBackgroundQueue must be an integer >= 0');
     }
+    const plan = new PrecomputePlan<Worker>(options.precompute ?? DEFAULT_PRECOMPUTE_DEPTH);
     const count = options.workers ?? Math.min(4, Math.max(1, cpus().length));
-    this.inline = count === 0;
-    for (let i = 0; i < count; i++) this.spawn();
+    // Stock time is part of what the primitives cost: recorded as time without a call.
+    const precomputed = (kind: 'exponent' | 'nonce', ms: number): void =>
+      this.metrics.record(kind === 'exponent' ? 'ElGamal Encryption' : 'Signature Generation', ms, 0);
+    this.pool = count === 0 ? null : new CryptoPool(count, this.engine.backend.name, maxBackground, maxBackgroundQueue, plan, precomputed);
   }
 
   get workerCount(): number {
-    return this.workers.length;
+    return this.pool?.workerCount ?? 0;
   }
 
   get normalQueued(): number {
-    return this.normalQueue.length;
+    return this.pool?.normalQueued ?? 0;
   }
 
   get backgroundQueued(): number {
-    return this.backgroundQueue.length;
+    return this.pool?.backgroundQueued ?? 0;
   }
 
   get backgroundRunning(): number {
-    let running = 0;
-    for (const job of this.inFlight.values()) if (job.lane === 'background') running++;
-    return running;
+    return this.pool?.backgroundRunning ?? 0;
   }
 
   /** Terminated workers (aborted background jobs) that have not exited yet. */
   get backgroundDraining(): number {
-    return this.draining.size;
+    return this.pool?.backgroundDraining ?? 0;
   }
 
-  private spawn(): void {
-    const workerData = { backend: this.engine.backend.name };
-    const worker = startWorker('crypto-worker', workerData);
-    worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
-    worker.on('error', (error) => this.onWorkerFailure(worker, error));
-    worker.on('exit', (code) => {
-      if (!this.closed) this.onWorkerFailure(worker, new Error(`crypto worker exited with code ${code}`));
-    });
-    this.workers.push(worker);
-    this.idle.push(worker);
+  /** Precomputed entries for `group` held by the workers (as last reported): counts only. */
+  precomputed(group: Group): StockLevel {
+    return this.pool?.precomputed(group) ?? { exponents: 0, nonces: 0 };
   }
 
-  /** Takes `worker` out of the pool and spawns a fresh one; returns the job it was running. */
-  private replace(worker: Worker): Job | undefined {
-    const job = this.inFlight.get(worker);
-    this.inFlight.delete(worker);
-    remove(this.workers, worker);
-    remove(this.idle, worker);
-    if (!this.closed) this.spawn();
-    return job;
-  }
-
-  private onWorkerFailure(worker: Worker, error: Error): void {
-    // A worker already replaced ('error' is followed by 'exit'; an aborted job's worker exits
-    // after termination) has nothing left to report.
-    if (!this.workers.includes(worker)) return;
-    this.replace(worker)?.reject(new Error(`AsyncCrypto: worker failed: ${error.message}`));
-    this.pump();
-  }
-
-  private onReply(worker: Worker, reply: WorkerReply): void {
-    if (!this.workers.includes(worker)) return;
-    const job = this.inFlight.get(worker);
-    this.inFlight.delete(worker);
-    this.idle.push(worker);
-    if (job && job.request.id === reply.id) {
-      if (job.primitive) this.metrics.record(job.primitive, reply.ms);
-      if (reply.ok) job.resolve(reply.value);
-      else job.reject(new Error(reply.error));
-    }
-    this.pump();
-  }
-
-  /** Whether a background job may start now (see the header). */
-  private backgroundMayStart(): boolean {
-    const keepFree = this.workers.length > 1 ? 1 : 0;
-    return (
-      this.normalQueue.length === 0 &&
-      this.idle.length > keepFree &&
-      this.backgroundRunning + this.draining.size < this.maxBackground
-    );
-  }
-
-  /** The next job to start, taken off its queue: normal jobs first, in order. */
-  private nextJob(): Job | undefined {
-    if (this.normalQueue.length > 0) return this.normalQueue.shift();
-    return this.backgroundMayStart() ? this.backgroundQueue.shift() : undefined;
-  }
-
-  private pump(): void {
-    while (this.idle.length > 0) {
-      const job = this.nextJob();
-      if (!job) return;
-      const worker = this.idle.shift()!;
-      this.inFlight.set(worker, job);
-      worker.postMessage(job.request);
-    }
-  }
-
-  private abort(job: Job, signal: AbortSignal): void {
-    if (!(job.lane === 'normal' ? this.normalQueue.remove(job) : remove(this.backgroundQueue, job))) {
-      const worker = [...this.inFlight].find(([, running]) => running === job)?.[0];
-      if (!worker) return; // already settled
-      this.replace(worker);
-      const exited = worker.terminate().then(
-        () => undefined,
-        () => undefined,
-      );
-      this.draining.add(exited);
-      void exited.then(() => {
-        this.draining.delete(exited);
-        this.pump();
-      });
-    }
-    job.reject(abortError(signal));
-    this.pump();
-  }
-
-  private run<T>(
+  private async run<T>(
     primitive: Primitive | null,
     op: WorkerRequest['op'],
     args: unknown[],
     inline: () => T | Promise<T>,
     { lane = 'normal', signal, source = '' }: { lane?: Lane; signal?: AbortSignal | undefined; source?: string | undefined } = {},
   ): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('AsyncCrypto: closed'));
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    if (this.inline) {
-      return primitive ? this.metrics.timeAsync(primitive, async () => inline()) : Promise.resolve(inline());
+    if (this.closed) throw new Error('AsyncCrypto: closed');
+    if (!this.pool) {
+      if (signal?.aborted) throw abortError(signal);
+      return primitive ? this.metrics.timeAsync(primitive, async () => inline()) : inline();
     }
-    // pump() leaves no background job queued that could start, so a full queue means busy.
-    if (lane === 'background' && this.backgroundQueue.length >= this.maxBackgroundQueue && !this.backgroundMayStart()) {
-      return Promise.reject(new BusyError());
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => this.abort(job, signal!);
-      const job: Job = {
-        request: { id: this.nextId++, op, args } as WorkerRequest,
-        lane,
-        primitive,
-        resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(value as T);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (lane === 'normal') this.normalQueue.push(source, job, this.currentBatch());
-      else this.backgroundQueue.push(job);
-      this.pump();
-    });
+    const batch = lane === 'normal' ? this.currentBatch() : undefined;
+    const { value, ms } = await this.pool.submit(op, args, { lane, signal, source, batch });
+    if (primitive) this.metrics.record(primitive, ms);
+    return value as T;
   }
 
   async generateKeyPair(group: Group, options: CallOptions = {}): Promise<KeyPair> {
@@ -376,12 +258,6 @@ export class AsyncCrypto {
 
   async close(): Promise<void> {
     this.closed = true;
-    const closed = (): Error => new Error('AsyncCrypto: closed');
-    for (const job of this.normalQueue.drain()) job.reject(closed());
-    for (const job of this.backgroundQueue.splice(0)) job.reject(closed());
-    for (const job of this.inFlight.values()) job.reject(closed());
-    this.inFlight.clear();
-    this.idle.length = 0;
-    await Promise.all([...this.workers.splice(0).map((w) => w.terminate()), ...this.draining]);
+    await this.pool?.close();
   }
 }

@@ -9,6 +9,8 @@ export interface AsyncCryptoOptions {
   metrics?: PerfMetrics;
   /** Background jobs (group validations) running at once. Default 1. */
   maxBackground?: number;
+  /** Precomputed entries of each kind per group and worker, made in idle time; 0 = none. Default 8. */
+  precompute?: number;
   /** Background jobs waiting to start; beyond this validateGroup rejects with BusyError. Default 4. */
   maxBackgroundQueue?: number;
 }

@@ -70,11 +70,23 @@ export interface EncryptionMask {
   readonly mask: bigint;
 }
 
-export function encryptionMask(recipient: PublicKey, backend: ModExpBackend): EncryptionMask {
+/** A fresh k uniform in [1, q-1] with g^k: an encryption's first half, secret as k is. */
+export interface Exponent {
+  readonly k: bigint;
+  readonly gk: bigint;
+}
+
+export function freshExponent(group: Group, backend: ModExpBackend): Exponent {
+  const k = randomBigIntInRange(1n, group.q);
+  return { k, gk: backend.modPow(group.g, k, group.p) };
+}
+
+/** `prepared` (made ahead for this group by freshExponent, used for nothing else) saves g^k. */
+export function encryptionMask(recipient: PublicKey, backend: ModExpBackend, prepared?: Exponent): EncryptionMask {
   const { group, y } = recipient;
   assertSubgroupElement(group, y, 'encrypt: recipient key');
-  const k = randomBigIntInRange(1n, group.q);
-  return { c1: backend.modPow(group.g, k, group.p), mask: backend.modPow(y, k, group.p) };
+  const { k, gk } = prepared ?? freshExponent(group, backend);
+  return { c1: gk, mask: backend.modPow(y, k, group.p) };
 }
 
 /** c2 = m * y^k: the encryption of `message` under a mask made for the same recipient. */

@@ -19,8 +19,9 @@ afterEach(async () => {
   pools = [];
 });
 
+/** Without idle-time precomputation, so each test knows what every worker is doing. */
 function pool(options: AsyncCryptoOptions): AsyncCrypto {
-  const crypto = new AsyncCrypto(options);
+  const crypto = new AsyncCrypto({ precompute: 0, ...options });
   pools.push(crypto);
   return crypto;
 }
@@ -200,7 +201,7 @@ describe('AsyncCrypto worker crashes', () => {
     const crypto = pool({ workers: 1 });
     const keys = await warm(crypto);
     // The worker dies in the middle of a job, as it would on an out-of-memory or a native fault.
-    const workers = (crypto as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
+    const workers = (crypto as unknown as { pool: { workers: { terminate(): Promise<number> }[] } }).pool.workers;
     const held = crypto.sign(keys, utf8('in flight when the worker dies'));
     void workers[0]!.terminate();
     const error = await rejection(held);
