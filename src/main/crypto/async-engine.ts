@@ -33,7 +33,7 @@ import { abortError, type AsyncCryptoOptions, type CallOptions, type Lane } from
 import { CryptoPool } from './crypto-pool.js';
 import { cpus } from 'node:os';
 import { encryptionMask, finishEncryption, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
-import { signatureNonce, signWithNonce, type Signature, type SignatureNonce } from './elgamal-signature.js';
+import { signatureNonce, signWithNonce, verificationHolds, type Signature, type SignatureNonce } from './elgamal-signature.js';
 import { CryptoEngine } from './engine.js';
 import type { GenerateOptions } from './group-generate.js';
 import type { GroupCheck } from './group-validate.js';
@@ -49,6 +49,11 @@ export { BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from 
 
 function plainGroup(group: Group): { p: bigint; g: bigint } {
   return { p: group.p, g: group.g };
+}
+
+/** For worker-only jobs: run() calls `inline` only without workers, where they are not used. */
+function unreachable(): never {
+  throw new Error('AsyncCrypto: a split operation has no inline form');
 }
 
 /** Entries of each kind per group and worker kept ready (precompute-stock.ts). */
@@ -110,7 +115,7 @@ export class AsyncCrypto {
     op: WorkerRequest['op'],
     args: unknown[],
     inline: () => T | Promise<T>,
-    { lane = 'normal', signal, source = '' }: { lane?: Lane; signal?: AbortSignal | undefined; source?: string | undefined } = {},
+    { lane = 'normal', signal, source = '', timed = false }: { lane?: Lane; signal?: AbortSignal | undefined; source?: string | undefined; timed?: boolean } = {},
   ): Promise<T> {
     if (this.closed) throw new Error('AsyncCrypto: closed');
     if (!this.pool) {
@@ -120,7 +125,8 @@ export class AsyncCrypto {
     const batch = lane === 'normal' ? this.currentBatch() : undefined;
     const { value, ms } = await this.pool.submit(op, args, { lane, signal, source, batch });
     if (primitive) this.metrics.record(primitive, ms);
-    return value as T;
+    // `timed`: the caller records the time itself (an operation made of several jobs).
+    return (timed ? { value, ms } : value) as T;
   }
 
   async generateKeyPair(group: Group, options: CallOptions = {}): Promise<KeyPair> {
@@ -158,14 +164,29 @@ export class AsyncCrypto {
     );
   }
 
-  verify(signer: PublicKey, message: Uint8Array, signature: Signature, options: CallOptions = {}): Promise<boolean> {
-    return this.run(
-      'Signature Verification',
-      'verify',
-      [plainGroup(signer.group), signer.y, message, signature.r, signature.s],
-      () => this.bare().verify(signer, message, signature),
-      options,
+  /**
+   * With two workers or more, the two halves of the verification (elgamal-signature.ts) run at
+   * once on two workers: about a third less latency for the same work. Recorded as one
+   * 'Signature Verification' costing both halves' time.
+   */
+  async verify(signer: PublicKey, message: Uint8Array, signature: Signature, options: CallOptions = {}): Promise<boolean> {
+    const group = plainGroup(signer.group);
+    if (this.workerCount < 2) {
+      return this.run('Signature Verification', 'verify', [group, signer.y, message, signature.r, signature.s], () => this.bare().verify(signer, message, signature), options);
+    }
+    const keyPart = this.run<{ value: bigint | null; ms: number }>(null, 'verifyKeyPart', [group, signer.y, signature.r, signature.s], unreachable, { ...options, timed: true });
+    const signaturePart = this.run<{ value: { ge: bigint; rs: bigint }; ms: number }>(
+      null,
+      'verifySignaturePart',
+      [group, signer.y, message, signature.r, signature.s],
+      unreachable,
+      { ...options, timed: true },
     );
+    signaturePart.catch(() => undefined); // awaited below, after the key half
+    const yr = await keyPart;
+    const sig = await signaturePart;
+    this.metrics.record('Signature Verification', yr.ms + sig.ms);
+    return yr.value !== null && verificationHolds(signer.group, yr.value, sig.value.ge, sig.value.rs);
   }
 
   /**

@@ -60,6 +60,9 @@ export class CryptoPool {
   private readonly draining = new Set<Promise<void>>();
   private nextId = 1;
   private closed = false;
+  /** When the last normal or background job was queued or finished (performance.now()). */
+  private lastWork = -Infinity;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     count: number,
@@ -69,6 +72,7 @@ export class CryptoPool {
     private readonly plan: PrecomputePlan<Worker>,
     /** Time spent filling the stock, for the caller's metrics (work done for future calls). */
     private readonly onPrecomputed: (kind: 'exponent' | 'nonce', ms: number) => void,
+    private readonly idleMs = 25,
   ) {
     for (let i = 0; i < count; i++) this.spawn();
   }
@@ -124,6 +128,7 @@ export class CryptoPool {
       signal?.addEventListener('abort', onAbort, { once: true });
       const group = requestGroup(job.request);
       if (group) this.plan.used(group);
+      this.lastWork = performance.now();
       if (lane === 'normal') this.normalQueue.push(source, job, batch ?? {});
       else this.backgroundQueue.push(job);
       this.pump();
@@ -167,6 +172,7 @@ export class CryptoPool {
     this.inFlight.delete(worker);
     this.idle.push(worker);
     if (job && job.request.id === reply.id) {
+      if (job.lane !== 'idle') this.lastWork = performance.now();
       const group = requestGroup(job.request);
       if (group && reply.stock) this.plan.report(worker, group, reply.stock);
       if (group && job.lane === 'idle' && !reply.ok) this.plan.forget(group);
@@ -194,6 +200,7 @@ export class CryptoPool {
     if (this.closed || this.backgroundQueue.length > 0) return undefined;
     const task = this.plan.next(worker);
     if (!task) return undefined;
+    if (!this.idleLongEnough()) return undefined;
     const { group, kind } = task;
     return {
       request: { id: this.nextId++, op: 'precompute', args: [{ p: group.p, g: group.g }, kind] },
@@ -201,6 +208,22 @@ export class CryptoPool {
       resolve: (_value, ms) => this.onPrecomputed(kind, ms),
       reject: () => undefined,
     };
+  }
+
+  /** Whether the pool has been idle for idleMs; if not, pumps again once it may have been. */
+  private idleLongEnough(): boolean {
+    let running = 0;
+    for (const job of this.inFlight.values()) if (job.lane !== 'idle') running++;
+    const wait = this.lastWork + this.idleMs - performance.now();
+    if (running === 0 && wait <= 0) return true;
+    if (!this.idleTimer) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        this.pump();
+      }, Math.max(1, wait));
+      this.idleTimer.unref();
+    }
+    return false;
   }
 
   private pump(): void {
@@ -238,6 +261,7 @@ export class CryptoPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     const closed = (): Error => new Error('AsyncCrypto: closed');
     for (const job of this.normalQueue.drain()) job.reject(closed());
     for (const job of this.backgroundQueue.splice(0)) job.reject(closed());

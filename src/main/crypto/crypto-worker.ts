@@ -10,7 +10,7 @@ import { CryptoEngine } from './engine.js';
 import { makeGroup } from './groups.js';
 import { PerfMetrics } from './metrics.js';
 import { encryptionMask, finishEncryption } from './elgamal.js';
-import { signatureNonce, signWithNonce } from './elgamal-signature.js';
+import { signatureNonce, signWithNonce, verificationKeyPart, verificationSignaturePart } from './elgamal-signature.js';
 import { PrecomputeStock, type StockKind, type StockLevel } from './precompute-stock.js';
 import { BACKENDS, isBackendName } from './modexp/select.js';
 
@@ -24,7 +24,9 @@ export type WorkerRequest =
   | { id: number; op: 'validate'; args: [bigint, bigint] }
   | { id: number; op: 'encryptMask'; args: [G, bigint] }
   | { id: number; op: 'signNonce'; args: [G] }
-  | { id: number; op: 'precompute'; args: [G, StockKind] };
+  | { id: number; op: 'precompute'; args: [G, StockKind] }
+  | { id: number; op: 'verifyKeyPart'; args: [G, bigint, bigint, bigint] }
+  | { id: number; op: 'verifySignaturePart'; args: [G, bigint, Uint8Array, bigint, bigint] };
 
 /** `stock`: the level, after this operation, of the stock for its group (see the header). */
 export type WorkerReply = { id: number; ms: number; stock?: StockLevel } & ({ ok: true; value: unknown } | { ok: false; error: string });
@@ -70,6 +72,14 @@ async function perform(request: WorkerRequest): Promise<unknown> {
     case 'verify': {
       const [g, y, message, r, s] = request.args;
       return engine.verify({ group: makeGroup(g.p, g.g), y }, message, { r, s });
+    }
+    case 'verifyKeyPart': {
+      const [g, y, r, s] = request.args;
+      return verificationKeyPart({ group: makeGroup(g.p, g.g), y }, { r, s }, engine.backend);
+    }
+    case 'verifySignaturePart': {
+      const [g, y, message, r, s] = request.args;
+      return verificationSignaturePart({ group: makeGroup(g.p, g.g), y }, message, { r, s }, engine.backend);
     }
     case 'encryptMask': {
       const [g, y] = request.args;

@@ -74,17 +74,43 @@ export function signWithNonce(keyPair: KeyPair, message: Uint8Array, nonce: Sign
 }
 
 export function verify(signer: PublicKey, message: Uint8Array, signature: Signature, backend: ModExpBackend): boolean {
+  const yr = verificationKeyPart(signer, signature, backend);
+  if (yr === null) return false;
+  const { ge, rs } = verificationSignaturePart(signer, message, signature, backend);
+  return verificationHolds(signer.group, yr, ge, rs);
+}
+
+/**
+ * Verification in two independent halves, so two workers can compute them at once:
+ * the key half runs every check above and gives y^r (null: the signature is refused); the
+ * signature half gives g^e and r^s, and checks only what its own exponentiations need (s in
+ * range). A signature verifies only if the key half is not null and verificationHolds.
+ */
+export function verificationKeyPart(signer: PublicKey, signature: Signature, backend: ModExpBackend): bigint | null {
   const { group, y } = signer;
   const { r, s } = signature;
   if (typeof r !== 'bigint' || typeof s !== 'bigint') throw new TypeError('verify: r and s must be bigint');
-  if (r <= 0n || r >= group.p) return false;
-  if (s <= 0n || s >= group.p - 1n) return false;
-  if (s >= group.q) return false; // only the canonical s (see the header)
-  if (!isSubgroupElementUnsafe(group, r)) return false;
-  if (!isSubgroupElementUnsafe(group, y)) return false;
-  const e = signatureHash(group, message, r);
-  const left = backend.modPow(group.g, e, group.p);
+  if (r <= 0n || r >= group.p) return null;
+  if (s <= 0n || s >= group.p - 1n) return null;
+  if (s >= group.q) return null; // only the canonical s (see the header)
+  if (!isSubgroupElementUnsafe(group, r)) return null;
+  if (!isSubgroupElementUnsafe(group, y)) return null;
   // y and r have order q, so their exponents may be reduced mod q.
-  const right = (backend.modPow(y, r % group.q, group.p) * backend.modPow(r, s, group.p)) % group.p;
-  return left === right;
+  return backend.modPow(y, r % group.q, group.p);
+}
+
+export function verificationSignaturePart(signer: PublicKey, message: Uint8Array, signature: Signature, backend: ModExpBackend): { ge: bigint; rs: bigint } {
+  const { group } = signer;
+  const { r, s } = signature;
+  if (typeof r !== 'bigint' || typeof s !== 'bigint') throw new TypeError('verify: r and s must be bigint');
+  // Out of range, the key half refuses the signature; here such values only must not reach
+  // the hash (fixed width) or modPow. ge = 0 never equals a product of units.
+  if (r <= 0n || r >= group.p || s <= 0n || s >= group.q) return { ge: 0n, rs: 1n };
+  const e = signatureHash(group, message, r);
+  return { ge: backend.modPow(group.g, e, group.p), rs: backend.modPow(r, s, group.p) };
+}
+
+/** g^e = y^r r^s mod p, from the two halves. */
+export function verificationHolds(group: Group, yr: bigint, ge: bigint, rs: bigint): boolean {
+  return (yr * rs) % group.p === ge;
 }

@@ -127,6 +127,31 @@ describe('jacobiUnsafe', () => {
     expect(jacobiUnsafe(3n * 5n, 9n * 7n)).toBe(0);
   });
 
+  it('agrees with the one-bit-at-a-time algorithm across the 53-bit switch to doubles and with long runs of 2s', () => {
+    const plain = (a: bigint, n: bigint): number => {
+      a = ((a % n) + n) % n;
+      let result = 1;
+      while (a !== 0n) {
+        while ((a & 1n) === 0n) {
+          a >>= 1n;
+          if ((n & 7n) === 3n || (n & 7n) === 5n) result = -result;
+        }
+        [a, n] = [n, a];
+        if ((a & 3n) === 3n && (n & 3n) === 3n) result = -result;
+        a %= n;
+      }
+      return n === 1n ? result : 0;
+    };
+    for (const bits of [20n, 52n, 53n, 54n, 64n, 100n, 300n, 2048n]) {
+      for (let i = 0; i < 40; i++) {
+        const n = randomBigIntInRange(1n << (bits - 1n), 1n << bits) | 1n;
+        const a = randomBigIntInRange(0n, n) << BigInt(i % 3 === 0 ? 70 : i % 5); // factors of 2 past a 32-bit word
+        expect(jacobiUnsafe(a, n), `(${a}/${n})`).toBe(plain(a, n));
+      }
+    }
+    expect(jacobiUnsafe(1n << 200n, FFDHE2048.p)).toBe(1); // (2/p)^200
+  });
+
   it('knows the classic values', () => {
     expect(jacobiUnsafe(2n, FFDHE2048.p)).toBe(1); // p = 7 mod 8
     expect(jacobiUnsafe(-1n, FFDHE2048.p)).toBe(-1); // p = 3 mod 4
