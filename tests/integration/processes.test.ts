@@ -46,10 +46,15 @@ async function joinPatient(id: string, port: number, dataDir: string): Promise<C
   return patient;
 }
 
-/** Waits until the doctor's rekey line says `n` patients are in the conference. */
+/** Waits until the doctor's group key line says `n` patients hold the key. */
 function membersAre(doctor: CliProcess, n: number, from = 0) {
-  // Joins close together share one rekey: "(join of a)" or "(2 joins: a, b)".
-  return doctor.waitFor(new RegExp(`^\\[rekey\\]: epoch \\d+ \\((?:join of|\\d+ joins:) [^)]+\\); ${n} patient\\(s\\)$`), 15_000, from);
+  // Joins close together share one rekey: "(join of a)" or "(2 joins: a, b)"; a join while
+  // the key is unused gets that key: "[group-key] b (address): epoch 1 (...)".
+  return doctor.waitFor(
+    new RegExp(`^(?:\\[rekey\\]: epoch \\d+ \\((?:join of|\\d+ joins:) [^)]+\\)|\\[group-key\\] \\S+ \\([^)]+\\): epoch \\d+ \\([^)]+\\)); ${n} patient\\(s\\)$`),
+    15_000,
+    from,
+  );
 }
 
 describe('medchat doctor and medchat patient in separate processes', () => {

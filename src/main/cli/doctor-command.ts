@@ -97,9 +97,9 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     if (event.channel === 'doctor.audit') {
       const e = event.payload;
       console.log(printableLine(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`));
-      // The table after an admission includes that join's rekey (the group key distribution).
+      // The table after an admission includes that join's group key (its distribution's cost).
       if (e.kind === 'admitted') tableAfterRekey = true;
-      if (e.kind === 'rekey' && tableAfterRekey) {
+      if ((e.kind === 'rekey' || e.kind === 'group-key') && tableAfterRekey) {
         tableAfterRekey = false;
         console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
       }

@@ -4,15 +4,17 @@
  * derived from the group key (opcode 40), tagged with the epoch. Opcodes 30 and 40 go out on each
  * patient's socket in order, so a patient always holds the key of the broadcast it receives.
  *
- * Rekeys are coalesced (docs/protocol.md, "Group keys"): the seed's "new group key on every join"
- * becomes "every membership change is followed by a new group key, and changes close together
- * share one". A change arms a rekey `windowMs` later (longer while rekeys are costly: at most
- * about a tenth of the doctor's time goes to them in a join storm). What makes this safe:
- * - a patient who is admitted waits in `joining`, holding no key, until the next rekey, and only
- *   `members` (holders of the current key) receive broadcasts: nobody receives a broadcast sent
- *   before it joined, or can read one (its first key is fresh);
- * - a member who leaves is removed from `members` at once and the current key is marked stale;
- *   a broadcast never goes out under a stale key or with anyone in `joining`: it rekeys first.
+ * Group keys (docs/protocol.md, "Group key and broadcasts"): the seed's "new group key on every join" becomes
+ * "no patient ever holds a key that a broadcast sent before it joined went out under, and no
+ * broadcast goes out under a key that a departed patient held". So:
+ * - a key no broadcast has used yet is handed to a newcomer as it is (one opcode 30: nothing
+ *   sent before the newcomer joined can be read with it); a join storm costs one seal per join;
+ * - once a broadcast has used the key, a newcomer waits in `joining`, holding no key, for a
+ *   rekey; joins close together share one (`windowMs` later, longer while rekeys are costly: at
+ *   most about a tenth of the doctor's time goes to them);
+ * - a member who leaves is removed from `members` at once, the key is marked stale and a rekey
+ *   is armed as for a join; only `members` receive broadcasts, and a broadcast never goes out
+ *   under a stale key or with anyone in `joining`: it rekeys first, without waiting for the window.
  */
 import { randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
 import { DOCTOR_OP, broadcastAad, deriveBroadcastKeys, encodeDoctorMessage, encodeFrame, groupKeyAad } from '../protocol/index.js';
@@ -52,6 +54,8 @@ export interface ConferenceDeps {
   windowMs: number;
   /** Called after every rekey (the doctor audits it). */
   onRekey: (summary: RekeySummary) => void;
+  /** Called when a newcomer is handed the current, unused key (the doctor audits it). */
+  onKeyHandedOut: (handout: { patientId: string; address: string; epoch: number; members: number }) => void;
 }
 
 export class Conference {
@@ -62,6 +66,10 @@ export class Conference {
   epoch = 0;
   private seq = 0;
   private broadcastKeys: SealKeys | null = null;
+  /** The current group key, kept (and wiped at the next rekey) to hand to newcomers while unused. */
+  private groupKey: Uint8Array | null = null;
+  /** A broadcast has gone out under the current key: a newcomer must not receive it. */
+  private keyUsed = false;
   /** A patient who held the current key has left: no broadcast may use it. */
   private stale = false;
   private timer: TimerHandle | null = null;
@@ -86,12 +94,23 @@ export class Conference {
     return this.members.get(patientId) === session || this.joining.get(patientId) === session;
   }
 
-  /** An admitted patient; it receives a group key at the next rekey, within the window. */
+  /** An admitted patient: it receives the current key now if no broadcast used it, else at the next rekey. */
   join(patientId: string, session: PatientSession): void {
     this.remove(patientId);
+    if (this.groupKey && !this.keyUsed) {
+      this.members.set(patientId, session);
+      this.sendKey(patientId, session, this.groupKey);
+      this.deps.onKeyHandedOut({ patientId, address: session.address, epoch: this.epoch, members: this.members.size });
+      return;
+    }
     this.joining.set(patientId, session);
     this.joins.push(patientId);
     this.schedule();
+  }
+
+  private sendKey(patientId: string, session: PatientSession, groupKey: Uint8Array): void {
+    const box = this.deps.crypto.engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, this.epoch));
+    session.send({ op: DOCTOR_OP.GROUP_KEY, epoch: this.epoch, box });
   }
 
   /** A patient's session ended (exit, block, drop); false if it was not in the conference. */
@@ -126,16 +145,13 @@ export class Conference {
     const started = performance.now();
     for (const [patientId, session] of this.joining) this.members.set(patientId, session);
     this.joining.clear();
+    this.wipeKeys();
     const groupKey = randomBytes(32);
     const epoch = ++this.epoch;
-    const { engine } = this.deps.crypto;
-    for (const [patientId, session] of this.members) {
-      const box = engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, epoch));
-      session.send({ op: DOCTOR_OP.GROUP_KEY, epoch, box });
-    }
-    this.wipeBroadcastKeys();
-    this.broadcastKeys = deriveBroadcastKeys(engine, groupKey);
-    groupKey.fill(0);
+    for (const [patientId, session] of this.members) this.sendKey(patientId, session, groupKey);
+    this.groupKey = groupKey;
+    this.broadcastKeys = deriveBroadcastKeys(this.deps.crypto.engine, groupKey);
+    this.keyUsed = false;
     this.stale = false;
     const reason = [describe('join', this.joins), describe('departure', this.departures), extraReason].filter(Boolean).join('; ');
     this.joins = [];
@@ -155,6 +171,7 @@ export class Conference {
     if (rekeyFirst || this.pending || !this.broadcastKeys) this.rekey(rekeyFirst ? 'before broadcast' : undefined);
     const seq = ++this.seq;
     const sentAt = this.deps.now();
+    this.keyUsed = true;
     const box = this.deps.crypto.engine.seal(this.broadcastKeys!, utf8.encode(text), broadcastAad(this.epoch, seq, sentAt));
     const frame = encodeFrame(encodeDoctorMessage({ op: DOCTOR_OP.BROADCAST, epoch: this.epoch, seq, ts: sentAt, box }));
     const recipients: string[] = [];
@@ -187,7 +204,9 @@ export class Conference {
     return this.receipts.map(view);
   }
 
-  private wipeBroadcastKeys(): void {
+  private wipeKeys(): void {
+    this.groupKey?.fill(0);
+    this.groupKey = null;
     this.broadcastKeys?.encKey.fill(0);
     this.broadcastKeys?.macKey.fill(0);
     this.broadcastKeys = null;
@@ -198,7 +217,7 @@ export class Conference {
     this.timer = null;
     this.members.clear();
     this.joining.clear();
-    this.wipeBroadcastKeys();
+    this.wipeKeys();
   }
 }
 

@@ -105,6 +105,10 @@ export class Doctor implements DoctorContext {
         this.audit('rekey', null, null, `epoch ${epoch} (${reason}); ${members} patient(s)`);
         this.notify();
       },
+      onKeyHandedOut: ({ patientId, address, epoch, members }) => {
+        this.audit('group-key', patientId, address, `epoch ${epoch} (no broadcast has used it yet); ${members} patient(s)`);
+        this.notify();
+      },
     });
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }

@@ -25,6 +25,8 @@ export interface IdentityEvents {
 
 export class DoctorIdentity {
   private readonly keys = new Map<string, KeyPair>();
+  /** fingerprints() as last computed; dropped whenever a key is added or removed. */
+  private fingerprintList: KeyFingerprint[] | null = null;
   private readonly provisional = new Map<string, KeyPair>();
   private readonly creating = new Map<string, Promise<KeyPair>>();
 
@@ -105,6 +107,7 @@ export class DoctorIdentity {
     this.vault.put(id, pair.x);
     this.store.ownKeys.put({ groupId: id, p: pair.group.p, g: pair.group.g, y: pair.y, createdAt: this.now() });
     this.keys.set(id, pair);
+    this.fingerprintList = null;
     this.events.created(pair.group, this.fingerprintOf(pair));
   }
 
@@ -113,6 +116,7 @@ export class DoctorIdentity {
     this.store.ownKeys.remove(id);
     this.vault.remove(id);
     this.keys.delete(id);
+    this.fingerprintList = null;
     if (stored) this.events.evicted(id, keyFingerprint((d) => this.crypto.engine.hash(d), stored.p, stored.g, stored.y));
   }
 
@@ -120,12 +124,16 @@ export class DoctorIdentity {
     return keyFingerprint((d) => this.crypto.engine.hash(d), pair.group.p, pair.group.g, pair.y);
   }
 
-  /** Fingerprints of every key the doctor holds, for reading aloud to patients. */
+  /**
+   * Fingerprints of every key the doctor holds, for reading aloud to patients. Part of every
+   * snapshot of the doctor's state, so computed once per change of keys, not per call.
+   */
   fingerprints(): KeyFingerprint[] {
-    return this.store.ownKeys.list().map((k) => ({
+    this.fingerprintList ??= this.store.ownKeys.list().map((k) => ({
       group: findStandardGroup(k.p, k.g)?.name ?? 'custom',
       bits: k.p.toString(2).length,
       fingerprint: keyFingerprint((d) => this.crypto.engine.hash(d), k.p, k.g, k.y),
     }));
+    return this.fingerprintList.map((f) => ({ ...f }));
   }
 }

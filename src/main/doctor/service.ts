@@ -29,12 +29,20 @@ export interface DoctorServiceOptions extends ServiceOptions {
 }
 
 const POLICY_KEY = 'doctor.policy';
+/**
+ * Snapshots at most this often. A snapshot lists every patient and the recent receipts, so one
+ * per turn of the event loop cost more than the work it reported during a join storm or while
+ * a thousand acknowledgements arrive; a person sees no difference at 20 a second.
+ */
+const SNAPSHOT_SPACING_MS = 50;
 
 class DoctorService implements DoctorServiceApi {
   private listener: Listener | null = null;
   private perfSessionId: string | null = null;
   private readonly listeners = new Set<ServiceListener>();
   private changeQueued = false;
+  private changeTimer: NodeJS.Timeout | null = null;
+  private lastSnapshotAt = -Infinity;
   private perfTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -56,16 +64,24 @@ class DoctorService implements DoctorServiceApi {
     }
   }
 
-  /** Coalesces bursts of changes into one snapshot per turn of the event loop. */
+  /**
+   * Coalesces bursts of changes into one snapshot: on the next turn of the event loop, or
+   * SNAPSHOT_SPACING_MS after the previous snapshot if that is later.
+   */
   changed(): void {
     if (this.changeQueued) return;
     this.changeQueued = true;
-    setImmediate(() => {
+    const emit = (): void => {
       this.changeQueued = false;
+      this.changeTimer = null;
       if (this.closed) return;
+      this.lastSnapshotAt = performance.now();
       this.emit({ channel: 'doctor.changed', payload: this.snapshot() });
       this.schedulePerf();
-    });
+    };
+    const wait = this.lastSnapshotAt + SNAPSHOT_SPACING_MS - performance.now();
+    if (wait <= 0) setImmediate(emit);
+    else this.changeTimer = setTimeout(emit, wait);
   }
 
   private schedulePerf(): void {
@@ -198,6 +214,7 @@ class DoctorService implements DoctorServiceApi {
     await this.stop();
     this.closed = true;
     if (this.perfTimer) clearTimeout(this.perfTimer);
+    if (this.changeTimer) clearTimeout(this.changeTimer);
     await this.crypto.close();
     this.store.close();
   }

@@ -52,6 +52,8 @@ export interface MemoryPatient {
   reason: string | null;
   blockedUntil: number | null;
   messages: FeedMessage[];
+  /** The epoch of the first group key it received (null before). */
+  firstEpoch: number | null;
   /** Why broadcasts were dropped (never shown). */
   dropped: string[];
   /** The doctor's end of the channel: a test can send frames as if from the doctor (or a relay). */
@@ -64,7 +66,7 @@ export function memoryPatient(d: MemoryDoctor, id: string, options: { ip?: strin
   d.doctor.accept(doctorEnd);
   const crypto = new AsyncCrypto({ workers: 0 });
   const keyPair = options.keyPair ?? crypto.engine.generateKeyPair(FFDHE2048);
-  const patient = { id, keyPair, state: 'handshake', reason: null, blockedUntil: null, messages: [], dropped: [], doctorEnd } as unknown as MemoryPatient;
+  const patient = { id, keyPair, state: 'handshake', reason: null, blockedUntil: null, messages: [], firstEpoch: null, dropped: [], doctorEnd } as unknown as MemoryPatient;
   patient.session = new PatientSession(
     patientEnd,
     id,
@@ -76,7 +78,10 @@ export function memoryPatient(d: MemoryDoctor, id: string, options: { ip?: strin
       checkDoctorKey: () => 'ok',
       doctorProven: () => true,
       awaitingApproval: () => void (patient.state = 'waiting'),
-      admitted: () => void (patient.state = 'admitted'),
+      admitted: (epoch) => {
+        patient.state = 'admitted';
+        patient.firstEpoch = epoch;
+      },
       message: (m) => void patient.messages.push(m),
       dropped: (why) => void patient.dropped.push(why),
       ended: (outcome) => {

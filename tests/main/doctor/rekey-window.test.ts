@@ -40,6 +40,33 @@ describe('coalesced rekeys', () => {
     expect(d.audit.find((e) => e.kind === 'rekey')?.detail).toMatch(/^epoch 1 \(4 joins: alice, bob, carol, dave\); 4 patient\(s\)$/);
   });
 
+  it('hands an unused key to newcomers as it is, and rekeys for a newcomer once a broadcast used it', async () => {
+    d = memoryDoctor({ rekeyWindowMs: 50, rekeyBeforeBroadcast: false });
+    memoryPatient(d, 'alice');
+    await untilKeyed(d);
+    expect(rekeys(d)).toBe(1);
+    const storm = ['bob', 'carol', 'dave', 'erin', 'frank'].map((id) => memoryPatient(d!, id));
+    await settle();
+    // No broadcast has used epoch 1: each newcomer gets it at once, nobody waits, no rekey.
+    expect(storm.map((p) => [p.state, p.firstEpoch])).toEqual(storm.map(() => ['admitted', 1]));
+    expect(d.doctor.conference.joining.size).toBe(0);
+    expect(rekeys(d)).toBe(1);
+    const first = d.doctor.broadcast('to six');
+    expect(first.epoch).toBe(1);
+    expect(first.recipients).toHaveLength(6);
+    // Epoch 1 is used now: a newcomer waits for a fresh key and must not be sent epoch 1.
+    const late = memoryPatient(d, 'grace');
+    await settle();
+    expect(late.state).toBe('handshake');
+    expect(d.doctor.conference.joining.size).toBe(1);
+    await d.time.advance(50);
+    expect(late.state).toBe('admitted');
+    expect(late.firstEpoch).toBe(2);
+    expect(rekeys(d)).toBe(2);
+    await settle();
+    expect(late.messages).toEqual([]);
+  });
+
   it('never waits with a broadcast: pending joins and departures are keyed before it goes out', async () => {
     d = memoryDoctor({ rekeyWindowMs: 10_000, rekeyBeforeBroadcast: false });
     const alice = memoryPatient(d, 'alice');
@@ -115,10 +142,12 @@ describe('coalesced rekeys', () => {
     expect(rekeys(d), `seed ${seed}`).toBeLessThan(joins);
     for (const t of tracked) {
       const seqs = t.patient.messages.map((m) => m.seq);
-      // None of the broadcasts sent before it connected reached it.
+      // None of the broadcasts sent before it connected reached it, and no key it ever held
+      // could read one: its first key is newer than every one of them used.
       for (const before of sent.slice(0, t.sentBefore)) {
         expect(seqs, `seed ${seed}: ${t.patient.id} got ${before.seq}`).not.toContain(before.seq);
         expect(before.recipients, `seed ${seed}`).not.toContain(t.patient.id);
+        if (t.patient.firstEpoch !== null) expect(t.patient.firstEpoch, `seed ${seed}: ${t.patient.id}`).toBeGreaterThan(before.epoch);
       }
       if (t.leftAtEpoch === null) continue;
       // Everything sent after it left used a key it never held.
