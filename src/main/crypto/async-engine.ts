@@ -32,7 +32,7 @@ import type { Worker } from 'node:worker_threads';
 import { abortError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
 import { CryptoPool } from './crypto-pool.js';
 import { cpus } from 'node:os';
-import { encryptionMask, finishEncryption, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
+import { encryptionMask, finishEncryption, isChecked, type Ciphertext, type EncryptionMask, type KeyPair, type PublicKey } from './elgamal.js';
 import { signatureNonce, signWithNonce, verificationHolds, type Signature, type SignatureNonce } from './elgamal-signature.js';
 import { CryptoEngine } from './engine.js';
 import type { GenerateOptions } from './group-generate.js';
@@ -138,7 +138,7 @@ export class AsyncCrypto {
     return this.run(
       'ElGamal Encryption',
       'encrypt',
-      [plainGroup(recipient.group), recipient.y, message],
+      [plainGroup(recipient.group), recipient.y, message, isChecked(recipient.group, recipient)],
       () => this.bare().encrypt(recipient, message),
       options,
     );
@@ -148,7 +148,7 @@ export class AsyncCrypto {
     return this.run(
       'ElGamal Decryption',
       'decrypt',
-      [plainGroup(keyPair.group), keyPair.x, keyPair.y, ciphertext.c1, ciphertext.c2],
+      [plainGroup(keyPair.group), keyPair.x, keyPair.y, ciphertext.c1, ciphertext.c2, isChecked(keyPair.group, ciphertext)],
       () => this.bare().decrypt(keyPair, ciphertext),
       options,
     );
@@ -165,16 +165,18 @@ export class AsyncCrypto {
   }
 
   /**
-   * With two workers or more, the two halves of the verification (elgamal-signature.ts) run at
-   * once on two workers: about a third less latency for the same work. Recorded as one
+   * With two workers or more and nothing queued, the two halves of the verification
+   * (elgamal-signature.ts) run at once on two workers: about a third less latency for the same
+   * modexps. When jobs are queued already (a join storm), latency is the queue's and the
+   * second job would only add its messaging cost, so it runs whole. Recorded as one
    * 'Signature Verification' costing both halves' time.
    */
   async verify(signer: PublicKey, message: Uint8Array, signature: Signature, options: CallOptions = {}): Promise<boolean> {
     const group = plainGroup(signer.group);
-    if (this.workerCount < 2) {
-      return this.run('Signature Verification', 'verify', [group, signer.y, message, signature.r, signature.s], () => this.bare().verify(signer, message, signature), options);
+    if (this.workerCount < 2 || this.normalQueued > 0) {
+      return this.run('Signature Verification', 'verify', [group, signer.y, message, signature.r, signature.s, isChecked(signer.group, signer)], () => this.bare().verify(signer, message, signature), options);
     }
-    const keyPart = this.run<{ value: bigint | null; ms: number }>(null, 'verifyKeyPart', [group, signer.y, signature.r, signature.s], unreachable, { ...options, timed: true });
+    const keyPart = this.run<{ value: bigint | null; ms: number }>(null, 'verifyKeyPart', [group, signer.y, signature.r, signature.s, isChecked(signer.group, signer)], unreachable, { ...options, timed: true });
     const signaturePart = this.run<{ value: { ge: bigint; rs: bigint }; ms: number }>(
       null,
       'verifySignaturePart',
@@ -199,7 +201,7 @@ export class AsyncCrypto {
     const masking = this.run<EncryptionMask>(
       'ElGamal Encryption',
       'encryptMask',
-      [plainGroup(recipient.group), recipient.y],
+      [plainGroup(recipient.group), recipient.y, isChecked(recipient.group, recipient)],
       () => encryptionMask(recipient, this.engine.backend),
       options,
     );

@@ -55,7 +55,8 @@ export class CryptoPool {
   private readonly idle: Worker[] = [];
   private readonly normalQueue = new FairQueue<PoolJob>();
   private readonly backgroundQueue: PoolJob[] = [];
-  private readonly inFlight = new Map<Worker, PoolJob>();
+  /** The jobs each busy worker holds: one, or a bundle (see pump). */
+  private readonly inFlight = new Map<Worker, PoolJob[]>();
   /** Terminations of workers whose background job was aborted, until each worker has exited. */
   private readonly draining = new Set<Promise<void>>();
   private nextId = 1;
@@ -91,7 +92,7 @@ export class CryptoPool {
 
   get backgroundRunning(): number {
     let running = 0;
-    for (const job of this.inFlight.values()) if (job.lane === 'background') running++;
+    for (const jobs of this.inFlight.values()) for (const job of jobs) if (job.lane === 'background') running++;
     return running;
   }
 
@@ -147,31 +148,33 @@ export class CryptoPool {
     this.idle.push(worker);
   }
 
-  /** Takes `worker` out of the pool and spawns a fresh one; returns the job it was running. */
-  private replace(worker: Worker): PoolJob | undefined {
-    const job = this.inFlight.get(worker);
+  /** Takes `worker` out of the pool and spawns a fresh one; returns the jobs it was running. */
+  private replace(worker: Worker): PoolJob[] {
+    const jobs = this.inFlight.get(worker) ?? [];
     this.inFlight.delete(worker);
     remove(this.workers, worker);
     remove(this.idle, worker);
     this.plan.dropWorker(worker);
     if (!this.closed) this.spawn();
-    return job;
+    return jobs;
   }
 
   private onWorkerFailure(worker: Worker, error: Error): void {
     // A worker already replaced ('error' is followed by 'exit'; an aborted job's worker exits
     // after termination) has nothing left to report.
     if (!this.workers.includes(worker)) return;
-    this.replace(worker)?.reject(new Error(`AsyncCrypto: worker failed: ${error.message}`));
+    for (const job of this.replace(worker)) job.reject(new Error(`AsyncCrypto: worker failed: ${error.message}`));
     this.pump();
   }
 
-  private onReply(worker: Worker, reply: WorkerReply): void {
+  private onReply(worker: Worker, replies: WorkerReply | WorkerReply[]): void {
     if (!this.workers.includes(worker)) return;
-    const job = this.inFlight.get(worker);
+    const jobs = this.inFlight.get(worker) ?? [];
     this.inFlight.delete(worker);
     this.idle.push(worker);
-    if (job && job.request.id === reply.id) {
+    for (const reply of Array.isArray(replies) ? replies : [replies]) {
+      const job = jobs.find((j) => j.request.id === reply.id);
+      if (!job) continue;
       if (job.lane !== 'idle') this.lastWork = performance.now();
       const group = requestGroup(job.request);
       if (group && reply.stock) this.plan.report(worker, group, reply.stock);
@@ -213,7 +216,7 @@ export class CryptoPool {
   /** Whether the pool has been idle for idleMs; if not, pumps again once it may have been. */
   private idleLongEnough(): boolean {
     let running = 0;
-    for (const job of this.inFlight.values()) if (job.lane !== 'idle') running++;
+    for (const jobs of this.inFlight.values()) for (const job of jobs) if (job.lane !== 'idle') running++;
     const wait = this.lastWork + this.idleMs - performance.now();
     if (running === 0 && wait <= 0) return true;
     if (!this.idleTimer) {
@@ -235,16 +238,20 @@ export class CryptoPool {
         continue;
       }
       this.idle.splice(i, 1);
-      this.inFlight.set(worker, job);
-      worker.postMessage(job.request);
+      // Congested (more queued than the other idle workers can take): the rest of this job's
+      // batch (one handshake step) goes to the same worker in one message, sparing a message
+      // pair per job; nothing is gained by spreading it when every worker has work waiting.
+      const bundle = job.lane === 'normal' && this.normalQueue.length >= this.idle.length ? [job, ...this.normalQueue.takeBatchRest()] : [job];
+      this.inFlight.set(worker, bundle);
+      worker.postMessage(bundle.length === 1 ? job.request : bundle.map((j) => j.request));
     }
   }
 
   private abort(job: PoolJob, signal: AbortSignal): void {
     if (!(job.lane === 'normal' ? this.normalQueue.remove(job) : remove(this.backgroundQueue, job))) {
-      const worker = [...this.inFlight].find(([, running]) => running === job)?.[0];
+      const worker = [...this.inFlight].find(([, running]) => running.includes(job))?.[0];
       if (!worker) return; // already settled
-      this.replace(worker);
+      for (const other of this.replace(worker)) if (other !== job) other.reject(new Error('AsyncCrypto: worker failed: terminated for an aborted job'));
       const exited = worker.terminate().then(
         () => undefined,
         () => undefined,
@@ -265,7 +272,7 @@ export class CryptoPool {
     const closed = (): Error => new Error('AsyncCrypto: closed');
     for (const job of this.normalQueue.drain()) job.reject(closed());
     for (const job of this.backgroundQueue.splice(0)) job.reject(closed());
-    for (const job of this.inFlight.values()) job.reject(closed());
+    for (const jobs of this.inFlight.values()) for (const job of jobs) job.reject(closed());
     this.inFlight.clear();
     this.idle.length = 0;
     await Promise.all([...this.workers.splice(0).map((w) => w.terminate()), ...this.draining]);

@@ -3,13 +3,14 @@
  * result and the time it took. Receives plain values (bigints, bytes) and rebuilds the groups.
  * 'precompute' adds one entry to this worker's PrecomputeStock (sent only when the pool is
  * idle); encryptions and signatures take their message-independent half from the stock when it
- * holds one for their group. Replies to those operations carry the group's stock level.
+ * holds one for their group. Replies to those operations carry the group's stock level. A
+ * `checked` flag says the main thread checked a key's or ciphertext's elements already.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CryptoEngine } from './engine.js';
 import { makeGroup } from './groups.js';
 import { PerfMetrics } from './metrics.js';
-import { encryptionMask, finishEncryption } from './elgamal.js';
+import { encryptionMask, finishEncryption, trustChecked, type PublicKey } from './elgamal.js';
 import { signatureNonce, signWithNonce, verificationKeyPart, verificationSignaturePart } from './elgamal-signature.js';
 import { PrecomputeStock, type StockKind, type StockLevel } from './precompute-stock.js';
 import { BACKENDS, isBackendName } from './modexp/select.js';
@@ -17,15 +18,15 @@ import { BACKENDS, isBackendName } from './modexp/select.js';
 type G = { p: bigint; g: bigint };
 export type WorkerRequest =
   | { id: number; op: 'keygen'; args: [G] }
-  | { id: number; op: 'encrypt'; args: [G, bigint, bigint] }
-  | { id: number; op: 'decrypt'; args: [G, bigint, bigint, bigint, bigint] }
+  | { id: number; op: 'encrypt'; args: [G, bigint, bigint, boolean] }
+  | { id: number; op: 'decrypt'; args: [G, bigint, bigint, bigint, bigint, boolean] }
   | { id: number; op: 'sign'; args: [G, bigint, bigint, Uint8Array] }
-  | { id: number; op: 'verify'; args: [G, bigint, Uint8Array, bigint, bigint] }
+  | { id: number; op: 'verify'; args: [G, bigint, Uint8Array, bigint, bigint, boolean] }
   | { id: number; op: 'validate'; args: [bigint, bigint] }
-  | { id: number; op: 'encryptMask'; args: [G, bigint] }
+  | { id: number; op: 'encryptMask'; args: [G, bigint, boolean] }
   | { id: number; op: 'signNonce'; args: [G] }
   | { id: number; op: 'precompute'; args: [G, StockKind] }
-  | { id: number; op: 'verifyKeyPart'; args: [G, bigint, bigint, bigint] }
+  | { id: number; op: 'verifyKeyPart'; args: [G, bigint, bigint, bigint, boolean] }
   | { id: number; op: 'verifySignaturePart'; args: [G, bigint, Uint8Array, bigint, bigint] };
 
 /** `stock`: the level, after this operation, of the stock for its group (see the header). */
@@ -34,6 +35,11 @@ export type WorkerReply = { id: number; ms: number; stock?: StockLevel } & ({ ok
 const data = workerData as { backend?: string } | undefined;
 const engine = new CryptoEngine(isBackendName(data?.backend) ? BACKENDS[data.backend] : undefined, new PerfMetrics());
 const stock = new PrecomputeStock(engine.backend);
+
+/** A public key; `checked`: the main thread checked y already (elgamal.ts, checkedPublicKey). */
+function key(group: ReturnType<typeof makeGroup>, y: bigint, checked: boolean): PublicKey {
+  return checked ? trustChecked(group, { group, y }) : { group, y };
+}
 
 function groupOf(request: WorkerRequest): ReturnType<typeof makeGroup> | null {
   switch (request.op) {
@@ -55,13 +61,14 @@ async function perform(request: WorkerRequest): Promise<unknown> {
       return { x: kp.x, y: kp.y };
     }
     case 'encrypt': {
-      const [g, y, m] = request.args;
-      const recipient = { group: makeGroup(g.p, g.g), y };
+      const [g, y, m, checked] = request.args;
+      const recipient = key(makeGroup(g.p, g.g), y, checked);
       return finishEncryption(recipient, encryptionMask(recipient, engine.backend, stock.takeExponent(recipient.group)), m);
     }
     case 'decrypt': {
-      const [g, x, y, c1, c2] = request.args;
-      return engine.decrypt({ group: makeGroup(g.p, g.g), x, y }, { c1, c2 });
+      const [g, x, y, c1, c2, checked] = request.args;
+      const group = makeGroup(g.p, g.g);
+      return engine.decrypt({ group, x, y }, checked ? trustChecked(group, { c1, c2 }) : { c1, c2 });
     }
     case 'sign': {
       const [g, x, y, message] = request.args;
@@ -70,21 +77,21 @@ async function perform(request: WorkerRequest): Promise<unknown> {
       return (nonce && signWithNonce(keyPair, message, nonce)) ?? engine.sign(keyPair, message);
     }
     case 'verify': {
-      const [g, y, message, r, s] = request.args;
-      return engine.verify({ group: makeGroup(g.p, g.g), y }, message, { r, s });
+      const [g, y, message, r, s, checked] = request.args;
+      return engine.verify(key(makeGroup(g.p, g.g), y, checked), message, { r, s });
     }
     case 'verifyKeyPart': {
-      const [g, y, r, s] = request.args;
-      return verificationKeyPart({ group: makeGroup(g.p, g.g), y }, { r, s }, engine.backend);
+      const [g, y, r, s, checked] = request.args;
+      return verificationKeyPart(key(makeGroup(g.p, g.g), y, checked), { r, s }, engine.backend);
     }
     case 'verifySignaturePart': {
       const [g, y, message, r, s] = request.args;
       return verificationSignaturePart({ group: makeGroup(g.p, g.g), y }, message, { r, s }, engine.backend);
     }
     case 'encryptMask': {
-      const [g, y] = request.args;
+      const [g, y, checked] = request.args;
       const group = makeGroup(g.p, g.g);
-      return encryptionMask({ group, y }, engine.backend, stock.takeExponent(group));
+      return encryptionMask(key(group, y, checked), engine.backend, stock.takeExponent(group));
     }
     case 'signNonce': {
       const group = makeGroup(request.args[0].p, request.args[0].g);
@@ -100,21 +107,26 @@ async function perform(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-parentPort?.on('message', (request: WorkerRequest) => {
+async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const start = performance.now();
   const level = (): { stock?: StockLevel } => {
     const group = groupOf(request);
     return group ? { stock: stock.level(group) } : {};
   };
-  perform(request).then(
-    (value) => parentPort!.postMessage({ id: request.id, ms: performance.now() - start, ok: true, value, ...level() } satisfies WorkerReply),
-    (error: unknown) =>
-      parentPort!.postMessage({
-        id: request.id,
-        ms: performance.now() - start,
-        ok: false,
-        error: error instanceof Error ? error.message : 'crypto worker error',
-        ...level(),
-      } satisfies WorkerReply),
-  );
+  try {
+    const value = await perform(request);
+    return { id: request.id, ms: performance.now() - start, ok: true, value, ...level() };
+  } catch (error) {
+    return { id: request.id, ms: performance.now() - start, ok: false, error: error instanceof Error ? error.message : 'crypto worker error', ...level() };
+  }
+}
+
+/** One request, or a bundle (the jobs of one handshake step, in order) answered in one message. */
+parentPort?.on('message', (message: WorkerRequest | WorkerRequest[]) => {
+  if (!Array.isArray(message)) return void answer(message).then((reply) => parentPort!.postMessage(reply));
+  void (async () => {
+    const replies: WorkerReply[] = [];
+    for (const request of message) replies.push(await answer(request));
+    parentPort!.postMessage(replies);
+  })();
 });

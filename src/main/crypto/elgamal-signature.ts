@@ -19,7 +19,7 @@
  * - the signer's key y must lie in the subgroup too.
  */
 import { bigIntToBytes, byteLength, bytesToBigInt, mod, modInverse, randomBigIntInRange } from './bigint.js';
-import { isSubgroupElementUnsafe } from './elgamal.js';
+import { isChecked, isSubgroupElementUnsafe } from './elgamal.js';
 import { encodeFields } from './encoding.js';
 import type { Group } from './groups.js';
 import { sha256 } from './hash.js';
@@ -94,7 +94,7 @@ export function verificationKeyPart(signer: PublicKey, signature: Signature, bac
   if (s <= 0n || s >= group.p - 1n) return null;
   if (s >= group.q) return null; // only the canonical s (see the header)
   if (!isSubgroupElementUnsafe(group, r)) return null;
-  if (!isSubgroupElementUnsafe(group, y)) return null;
+  if (!isChecked(group, signer) && !isSubgroupElementUnsafe(group, y)) return null;
   // y and r have order q, so their exponents may be reduced mod q.
   return backend.modPow(y, r % group.q, group.p);
 }

@@ -40,6 +40,35 @@ export function assertSubgroupElement(group: Group, v: bigint, label: string): v
   }
 }
 
+/**
+ * Keys and ciphertexts whose elements were checked once (at the protocol boundary), so the
+ * operations below do not repeat the Jacobi symbol for them: frozen objects mapped to the p
+ * they were checked in. Only checkedPublicKey and checkedCiphertext check; trustChecked is for
+ * crypto-worker.ts alone, which rebuilds what the main thread checked (AsyncCrypto passes the
+ * flag isChecked gives).
+ */
+const checkedIn = new WeakMap<object, bigint>();
+
+export function checkedPublicKey(group: Group, y: bigint): PublicKey | null {
+  if (!isSubgroupElementUnsafe(group, y)) return null;
+  return trustChecked(group, { group, y });
+}
+
+export function checkedCiphertext(group: Group, c1: bigint, c2: bigint): Ciphertext | null {
+  if (!isSubgroupElementUnsafe(group, c1) || !isSubgroupElementUnsafe(group, c2)) return null;
+  return trustChecked(group, { c1, c2 });
+}
+
+export function isChecked(group: Group, value: object): boolean {
+  return checkedIn.get(value) === group.p;
+}
+
+export function trustChecked<T extends object>(group: Group, value: T): T {
+  const frozen = Object.freeze(value);
+  checkedIn.set(frozen, group.p);
+  return frozen;
+}
+
 export function generateKeyPair(group: Group, backend: ModExpBackend): KeyPair {
   const x = randomBigIntInRange(1n, group.q);
   return { group, x, y: backend.modPow(group.g, x, group.p) };
@@ -84,7 +113,7 @@ export function freshExponent(group: Group, backend: ModExpBackend): Exponent {
 /** `prepared` (made ahead for this group by freshExponent, used for nothing else) saves g^k. */
 export function encryptionMask(recipient: PublicKey, backend: ModExpBackend, prepared?: Exponent): EncryptionMask {
   const { group, y } = recipient;
-  assertSubgroupElement(group, y, 'encrypt: recipient key');
+  if (!isChecked(group, recipient)) assertSubgroupElement(group, y, 'encrypt: recipient key');
   const { k, gk } = prepared ?? freshExponent(group, backend);
   return { c1: gk, mask: backend.modPow(y, k, group.p) };
 }
@@ -97,8 +126,10 @@ export function finishEncryption(recipient: PublicKey, mask: EncryptionMask, mes
 
 export function decrypt(keyPair: KeyPair, ciphertext: Ciphertext, backend: ModExpBackend): bigint {
   const { group, x } = keyPair;
-  assertSubgroupElement(group, ciphertext.c1, 'decrypt: c1');
-  assertSubgroupElement(group, ciphertext.c2, 'decrypt: c2');
+  if (!isChecked(group, ciphertext)) {
+    assertSubgroupElement(group, ciphertext.c1, 'decrypt: c1');
+    assertSubgroupElement(group, ciphertext.c2, 'decrypt: c2');
+  }
   // c1 has order q, so c1^(q-x) = c1^(-x): one exponentiation, no inversion.
   return (ciphertext.c2 * backend.modPow(ciphertext.c1, group.q - x, group.p)) % group.p;
 }

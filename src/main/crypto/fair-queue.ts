@@ -44,6 +44,17 @@ export class FairQueue<T> {
     return undefined;
   }
 
+  /** The rest of the batch just served (the items next in its source's queue with its batch), taken off the queue. */
+  takeBatchRest(): T[] {
+    const rest: T[] = [];
+    const last = this.last;
+    if (!last) return rest;
+    for (let queue = this.bySource.get(last.source); queue && queue[0]?.batch === last.batch; queue = this.bySource.get(last.source)) {
+      rest.push(this.take(last.source, queue)!);
+    }
+    return rest;
+  }
+
   private take(source: string, queue: Entry<T>[]): T | undefined {
     const entry = queue.shift();
     this.bySource.delete(source);

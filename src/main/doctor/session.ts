@@ -4,7 +4,7 @@
  * connections or policy (blocks, pins, clones, admission) belong to the Doctor, reached through
  * DoctorContext; this class owns only its own connection's state and secrets.
  */
-import { constantTimeEqual, isSubgroupElementUnsafe, randomBytes, type Group, type KeyPair, type PublicKey, type SealKeys } from '../crypto/index.js';
+import { checkedCiphertext, checkedPublicKey, constantTimeEqual, randomBytes, type Group, type KeyPair, type PublicKey, type SealKeys } from '../crypto/index.js';
 import type { FramedChannel } from '../net/index.js';
 import type { TimerHandle } from '../../shared/timers.js';
 import {
@@ -229,9 +229,10 @@ export class PatientSession {
       return this.fail(verdict.reason === 'busy' ? 'GROUPS_BUSY' : 'BAD_GROUP', verdict.message.replace(/^validateGroup: /, ''));
     }
     const group = verdict.group;
-    if (!isSubgroupElementUnsafe(group, m.y)) return this.fail('BAD_PUBLIC_KEY');
+    const patientKey = checkedPublicKey(group, m.y);
+    if (!patientKey) return this.fail('BAD_PUBLIC_KEY');
     this.group = group;
-    this.patientKey = { group, y: m.y };
+    this.patientKey = patientKey;
     this.fingerprint = this.ctx.fingerprint(group, m.y);
     const keyRefusal = this.ctx.screenKey(this, m.patientId, this.fingerprint);
     if (keyRefusal) return void (await this.close(keyRefusal));
@@ -274,10 +275,10 @@ export class PatientSession {
     // signature's nonce. Nothing computed here is used, sent or recorded unless the signature
     // verified: the consequences keep the serial order (BAD_SIGNATURE, REPLAY, BAD_CIPHERTEXT).
     const verifying = this.ctx.crypto.verify(this.patientKey!, keyExchangeTranscript(ctx, m), { r: m.r, s: m.s }, this.fair);
-    const wellFormed = isSubgroupElementUnsafe(group, m.c1) && isSubgroupElementUnsafe(group, m.c2);
-    const decrypting = wellFormed ? quiet(this.ctx.crypto.decrypt(this.doctorKey!, { c1: m.c1, c2: m.c2 }, this.fair)) : null;
+    const ciphertext = checkedCiphertext(group, m.c1, m.c2);
+    const decrypting = ciphertext ? quiet(this.ctx.crypto.decrypt(this.doctorKey!, ciphertext, this.fair)) : null;
     const replying = decrypting ? quiet(this.ctx.crypto.encryptWhenReady(this.patientKey!, decrypting, this.fair)) : null;
-    const signer = wellFormed ? quiet(this.ctx.crypto.prepareSignature(this.doctorKey!, this.fair)) : null;
+    const signer = ciphertext ? quiet(this.ctx.crypto.prepareSignature(this.doctorKey!, this.fair)) : null;
     const verified = await verifying;
     if (this.isClosed()) return;
     if (!verified) return this.handshakeFailed('BAD_SIGNATURE');

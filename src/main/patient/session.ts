@@ -9,7 +9,8 @@ import {
   byteLength,
   constantTimeEqual,
   CryptoError,
-  isSubgroupElementUnsafe,
+  checkedCiphertext,
+  checkedPublicKey,
   randomBytes,
   type AsyncCrypto,
   type KeyPair,
@@ -190,10 +191,11 @@ export class PatientSession {
   /** Steps 1-2: the doctor's key; send SK encrypted to it and signed (opcode 10). */
   private async onHelloReply(m: DoctorMessageOf<5>): Promise<void> {
     const group = this.identity.group;
-    if (!isSubgroupElementUnsafe(group, m.y)) return this.fail('BAD_PUBLIC_KEY');
+    const doctorKey = checkedPublicKey(group, m.y);
+    if (!doctorKey) return this.fail('BAD_PUBLIC_KEY');
     if (this.events.checkDoctorKey(m.doctorId, m.y) === 'changed') return this.fail('DOCTOR_KEY_CHANGED');
     this.doctorId = m.doctorId;
-    this.doctorKey = { group, y: m.y };
+    this.doctorKey = doctorKey;
     this.sk = this.crypto.engine.randomSubgroupElement(group);
     // The encryption and the signature's nonce run at once; then signing is a hash away.
     const signer = quiet(this.crypto.prepareSignature(this.identity));
@@ -216,8 +218,8 @@ export class PatientSession {
     const group = this.identity.group;
     // Verification and decryption run at once; the decryption is used only once the signature verified.
     const verifying = this.crypto.verify(this.doctorKey!, sessionTokenTranscript(ctx, this.mine!, m), { r: m.r, s: m.s });
-    const wellFormed = isSubgroupElementUnsafe(group, m.c1) && isSubgroupElementUnsafe(group, m.c2);
-    const decrypting = wellFormed ? quiet(this.crypto.decrypt(this.identity, { c1: m.c1, c2: m.c2 })) : null;
+    const ciphertext = checkedCiphertext(group, m.c1, m.c2);
+    const decrypting = ciphertext ? quiet(this.crypto.decrypt(this.identity, ciphertext)) : null;
     const ok = await verifying;
     if (this.stage === 'closed') return;
     if (!ok) return this.fail('BAD_SIGNATURE');

@@ -26,6 +26,21 @@ describe('FairQueue', () => {
     expect(order).toEqual(['a1-verify', 'a1-decrypt', 'a1-mask', 'b1-verify', 'b1-decrypt', 'c-alone', 'a2-verify']);
   });
 
+  it('hands over the rest of the batch just served, and nothing of another batch', () => {
+    const q = new FairQueue<string>();
+    const [a1, a2] = [{}, {}];
+    for (const item of ['a1-verify', 'a1-decrypt', 'a1-mask']) q.push('a', item, a1);
+    q.push('a', 'a2-verify', a2);
+    q.push('b', 'b-alone');
+    expect(q.takeBatchRest()).toEqual([]); // nothing served yet
+    expect(q.shift()).toBe('a1-verify');
+    expect(q.takeBatchRest()).toEqual(['a1-decrypt', 'a1-mask']);
+    expect(q.length).toBe(2);
+    expect(q.takeBatchRest()).toEqual([]);
+    expect(q.shift()).toBe('b-alone'); // turns go on as before
+    expect(q.shift()).toBe('a2-verify');
+  });
+
   it('removes a queued item and drains the rest', () => {
     const q = new FairQueue<number>();
     q.push('a', 1);

@@ -112,6 +112,30 @@ describe('AsyncCrypto precomputation', () => {
     expect(crypto.precomputed(FFDHE2048)).toEqual({ exponents: 0, nonces: 0 });
   });
 
+  it('sends the rest of a step to a busy worker in one message, and every result is right', async () => {
+    const crypto = new AsyncCrypto({ workers: 1, precompute: 0 });
+    pools.push(crypto);
+    const keys = await crypto.generateKeyPair(FFDHE2048);
+    const worker = (crypto as unknown as { pool: { workers: { postMessage(m: unknown): void }[] } }).pool.workers[0]!;
+    const sent: unknown[] = [];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m: unknown) => {
+      sent.push(m);
+      post(m);
+    };
+    const m = randomSubgroupElement(FFDHE2048);
+    const c = await crypto.encrypt(keys, m);
+    sent.length = 0;
+    // One synchronous run: one batch. The first job starts at once; the rest wait and go together.
+    const jobs = [crypto.sign(keys, utf8('a')), crypto.decrypt(keys, c), crypto.sign(keys, utf8('b')), crypto.encrypt(keys, m)] as const;
+    const [sa, decrypted, sb, again] = await Promise.all(jobs);
+    expect(sent.map((x) => (Array.isArray(x) ? x.length : 1))).toEqual([1, 3]);
+    expect(decrypted).toBe(m);
+    expect(await crypto.verify(keys, utf8('a'), sa)).toBe(true);
+    expect(await crypto.verify(keys, utf8('b'), sb)).toBe(true);
+    expect(await crypto.decrypt(keys, again)).toBe(m);
+  });
+
   it('refuses a depth out of bounds', () => {
     expect(() => new AsyncCrypto({ workers: 0, precompute: -1 })).toThrow(/precompute/);
     expect(() => new AsyncCrypto({ workers: 0, precompute: MAX_STOCK_DEPTH + 1 })).toThrow(/precompute/);
