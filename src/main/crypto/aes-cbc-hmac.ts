@@ -50,8 +50,16 @@ function tagOf(keys: SealKeys, aad: Uint8Array, iv: Uint8Array, ciphertext: Uint
 }
 
 export function seal(keys: SealKeys, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  return sealWithIv(keys, randomBytes(IV_BYTES), plaintext, aad);
+}
+
+/**
+ * seal() with an IV the caller drew: 16 fresh random bytes used for this box alone (the rekey
+ * draws the IVs of all its boxes in one call to the CSPRNG and gives each its own 16).
+ */
+export function sealWithIv(keys: SealKeys, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   if (!(plaintext instanceof Uint8Array) || !(aad instanceof Uint8Array)) throw new TypeError('seal: plaintext and aad must be Uint8Array');
-  const iv = randomBytes(IV_BYTES);
+  if (!(iv instanceof Uint8Array) || iv.length !== IV_BYTES) throw new RangeError('seal: iv must be 16 bytes');
   const ciphertext = aes256CbcEncrypt(keys.encKey, iv, plaintext);
   const tag = tagOf(keys, aad, iv, ciphertext);
   const out = new Uint8Array(IV_BYTES + ciphertext.length + TAG_BYTES);

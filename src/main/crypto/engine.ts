@@ -2,7 +2,7 @@
  * The crypto engine the rest of the program uses: the primitives of this folder bound to one
  * modular exponentiation backend, each call timed into a PerfMetrics. No I/O, no Electron.
  */
-import { deriveSealKeys, open, seal, type SealKeys } from './aes-cbc-hmac.js';
+import { deriveSealKeys, open, seal, sealWithIv, type SealKeys } from './aes-cbc-hmac.js';
 import { decrypt, encrypt, generateKeyPair, randomSubgroupElement, type Ciphertext, type KeyPair, type PublicKey } from './elgamal.js';
 import { sign, verify, type Signature } from './elgamal-signature.js';
 import { generateSafePrimeGroup, type GenerateOptions } from './group-generate.js';
@@ -69,6 +69,11 @@ export class CryptoEngine {
 
   seal(keys: SealKeys, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
     return this.metrics.time('AES Encryption', () => seal(keys, plaintext, aad));
+  }
+
+  /** See aes-cbc-hmac.ts: `iv` is 16 fresh random bytes for this box alone. */
+  sealWithIv(keys: SealKeys, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    return this.metrics.time('AES Encryption', () => sealWithIv(keys, iv, plaintext, aad));
   }
 
   open(keys: SealKeys, sealed: Uint8Array, aad: Uint8Array): Uint8Array {

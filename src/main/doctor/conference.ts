@@ -16,7 +16,7 @@
  *   is armed as for a join; only `members` receive broadcasts, and a broadcast never goes out
  *   under a stale key or with anyone in `joining`: it rekeys first, without waiting for the window.
  */
-import { randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
+import { IV_BYTES, randomBytes, type AsyncCrypto, type SealKeys } from '../crypto/index.js';
 import { DOCTOR_OP, broadcastAad, deriveBroadcastKeys, encodeDoctorMessage, encodeFrame, groupKeyAad } from '../protocol/index.js';
 import type { BroadcastReceipt } from '../../shared/contract.js';
 import type { TimerHandle, Timers } from '../../shared/timers.js';
@@ -26,6 +26,8 @@ const MAX_RECEIPTS = 200;
 /** A rekey waits at least this many times its last cost, so rekeys take at most ~1/(1+n) of the time. */
 const COST_SPACING = 9;
 const NAMES_IN_REASON = 5;
+/** IVs drawn from the CSPRNG in one call during a rekey (randomBytes gives at most 64 KiB). */
+const IVS_PER_DRAW = 4096;
 const utf8 = new TextEncoder();
 
 interface Receipt {
@@ -108,8 +110,9 @@ export class Conference {
     this.schedule();
   }
 
-  private sendKey(patientId: string, session: PatientSession, groupKey: Uint8Array): void {
-    const box = this.deps.crypto.engine.seal(session.groupKeyWrap!, groupKey, groupKeyAad(patientId, this.epoch));
+  /** `iv`: 16 fresh random bytes for this box alone (a rekey draws all of its IVs at once). */
+  private sendKey(patientId: string, session: PatientSession, groupKey: Uint8Array, iv = randomBytes(IV_BYTES)): void {
+    const box = this.deps.crypto.engine.sealWithIv(session.groupKeyWrap!, iv, groupKey, groupKeyAad(patientId, this.epoch));
     session.send({ op: DOCTOR_OP.GROUP_KEY, epoch: this.epoch, box });
   }
 
@@ -148,7 +151,15 @@ export class Conference {
     this.wipeKeys();
     const groupKey = randomBytes(32);
     const epoch = ++this.epoch;
-    for (const [patientId, session] of this.members) this.sendKey(patientId, session, groupKey);
+    let ivs: Uint8Array = new Uint8Array(0);
+    let next = 0;
+    for (const [patientId, session] of this.members) {
+      if (next === ivs.length) {
+        ivs = randomBytes(IV_BYTES * Math.min(IVS_PER_DRAW, this.members.size));
+        next = 0;
+      }
+      this.sendKey(patientId, session, groupKey, ivs.subarray(next, (next += IV_BYTES)));
+    }
     this.groupKey = groupKey;
     this.broadcastKeys = deriveBroadcastKeys(this.deps.crypto.engine, groupKey);
     this.keyUsed = false;

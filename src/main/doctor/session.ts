@@ -16,6 +16,7 @@ import {
   deriveSessionKey,
   deriveSessionSubkeys,
   disconnectMessage,
+  encodeDoctorFrame,
   encodeDoctorMessage,
   exitInput,
   ackInput,
@@ -111,7 +112,7 @@ export class PatientSession {
   }
 
   send(message: DoctorMessage): boolean {
-    return this.socket.send(encodeDoctorMessage(message));
+    return this.socket.sendFrame(encodeDoctorFrame(message));
   }
 
   /** A frame encoded once for many recipients (a broadcast). */

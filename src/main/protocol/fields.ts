@@ -80,7 +80,8 @@ export function formatField(kind: FieldKind, value: unknown): unknown {
     case 'bigint':
       return (value as bigint).toString(16);
     case 'bytes':
-      return Buffer.from(value as Uint8Array).toString('base64');
+      // A view, not a copy: the bytes are only read.
+      return Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength).toString('base64');
     default:
       return value;
   }

@@ -18,6 +18,16 @@ export function encodeFrame(body: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The frame of a JSON text, written straight into one buffer (no separate body copy). */
+export function encodeTextFrame(json: string): Uint8Array {
+  const length = Buffer.byteLength(json, 'utf8');
+  if (length > MAX_FRAME_BYTES) throw new ProtocolError('FRAME_TOO_LARGE', `${length} bytes`);
+  const out = Buffer.allocUnsafe(HEADER + length);
+  out.writeUInt32BE(length, 0);
+  out.write(json, HEADER, 'utf8');
+  return out;
+}
+
 export class FrameDecoder {
   private chunks: Uint8Array[] = [];
   private buffered = 0;

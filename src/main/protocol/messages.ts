@@ -5,6 +5,7 @@
  * fields, so unknown opcodes, extra fields and wrong types are all refused.
  */
 import { DISCONNECT_REASONS, ProtocolError, isDisconnectCode, type DisconnectCode } from './errors.js';
+import { encodeTextFrame } from './frame.js';
 import { formatField, parseField, PEER_TEXT_MAX_CHARS, type FieldKind, type FieldValue } from './fields.js';
 import { quotePeerText } from '../../shared/peer-text.js';
 
@@ -86,12 +87,26 @@ function decodeWith(schemas: Record<number, Schema>, body: Uint8Array): Record<s
   return { ...out };
 }
 
-function encodeWith(schemas: Record<number, Schema>, message: { op: number } & Record<string, unknown>): Uint8Array {
+/** Each schema's fields in order, listed once (encoding is on the fan-out path). */
+const FIELD_LISTS = new Map<Schema, [string, FieldKind][]>();
+
+function jsonWith(schemas: Record<number, Schema>, message: { op: number } & Record<string, unknown>): string {
   const schema = schemas[message.op];
   if (!schema) throw new RangeError(`encode: unknown op ${message.op}`);
+  let fields = FIELD_LISTS.get(schema);
+  if (!fields) FIELD_LISTS.set(schema, (fields = Object.entries(schema)));
   const wire: Record<string, unknown> = { op: message.op };
-  for (const [name, kind] of Object.entries(schema)) wire[name] = formatField(kind, message[name]);
-  return utf8Encoder.encode(JSON.stringify(wire));
+  for (const [name, kind] of fields) wire[name] = formatField(kind, message[name]);
+  return JSON.stringify(wire);
+}
+
+function encodeWith(schemas: Record<number, Schema>, message: { op: number } & Record<string, unknown>): Uint8Array {
+  return utf8Encoder.encode(jsonWith(schemas, message));
+}
+
+/** A doctor message as a whole frame, the same bytes as encodeFrame(encodeDoctorMessage(m)). */
+export function encodeDoctorFrame(message: DoctorMessage): Uint8Array {
+  return encodeTextFrame(jsonWith(FROM_DOCTOR, message as unknown as { op: number } & Record<string, unknown>));
 }
 
 export function decodeFromPatient(body: Uint8Array): PatientMessage {

@@ -8,6 +8,7 @@ import {
   IV_BYTES,
   open,
   seal,
+  sealWithIv,
   TAG_BYTES,
   type SealKeys,
 } from '../../../src/main/crypto/aes-cbc-hmac.js';
@@ -196,5 +197,14 @@ describe('deriveSealKeys', () => {
     expect(() => deriveSealKeys(randomBytes(31), 'x')).toThrow(RangeError);
     expect(() => deriveSealKeys(randomBytes(33), 'x')).toThrow(RangeError);
     expect(() => deriveSealKeys('0'.repeat(32) as unknown as Uint8Array, 'x')).toThrow(RangeError);
+  });
+
+  it('sealWithIv puts the given IV at the head of a box that opens, and takes only 16 bytes', () => {
+    const keys = deriveSealKeys(randomBytes(32), 'iv test');
+    const iv = randomBytes(16);
+    const box = sealWithIv(keys, iv, utf8('group key'), utf8('aad'));
+    expect(hex(box.subarray(0, 16))).toBe(hex(iv));
+    expect(hex(open(keys, box, utf8('aad')))).toBe(hex(utf8('group key')));
+    for (const bad of [randomBytes(15), randomBytes(17), new Uint8Array(0)]) expect(() => sealWithIv(keys, bad, utf8('x'), utf8('a'))).toThrow(RangeError);
   });
 });

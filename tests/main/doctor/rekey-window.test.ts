@@ -67,6 +67,23 @@ describe('coalesced rekeys', () => {
     expect(late.messages).toEqual([]);
   });
 
+  it('seals every box of a rekey under its own IV', async () => {
+    d = memoryDoctor({ rekeyWindowMs: 50, rekeyBeforeBroadcast: true });
+    for (const id of ['alice', 'bob', 'carol', 'dave', 'erin']) memoryPatient(d, id);
+    await untilKeyed(d);
+    const engine = d.crypto.engine;
+    const ivs: string[] = [];
+    const original = engine.sealWithIv.bind(engine);
+    engine.sealWithIv = (keys, iv, plaintext, aad) => {
+      ivs.push(Buffer.from(iv).toString('hex'));
+      return original(keys, iv, plaintext, aad);
+    };
+    d.doctor.broadcast('rekeyed first');
+    d.doctor.broadcast('and again');
+    expect(ivs).toHaveLength(10);
+    expect(new Set(ivs).size).toBe(10);
+  });
+
   it('never waits with a broadcast: pending joins and departures are keyed before it goes out', async () => {
     d = memoryDoctor({ rekeyWindowMs: 10_000, rekeyBeforeBroadcast: false });
     const alice = memoryPatient(d, 'alice');

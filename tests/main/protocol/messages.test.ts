@@ -5,7 +5,9 @@ import {
   decodeFromPatient,
   describeDisconnect,
   disconnectMessage,
+  encodeDoctorFrame,
   encodeDoctorMessage,
+  encodeFrame,
   encodePatientMessage,
   type DoctorMessage,
   type PatientMessage,
@@ -43,6 +45,16 @@ describe('message codec', () => {
   it('round-trips every message of both directions', () => {
     for (const m of patientMessages) expect(decodeFromPatient(encodePatientMessage(m))).toEqual(m);
     for (const m of doctorMessages) expect(decodeFromDoctor(encodeDoctorMessage(m))).toEqual(m);
+  });
+
+  it('writes a doctor frame in one piece with exactly the bytes of encodeFrame(encodeDoctorMessage(m))', () => {
+    const withText: DoctorMessage[] = [...doctorMessages, { op: 60, code: 'BAD_MESSAGE', reason: 'héllo ✓ مرحبا \u2028 "quoted"' } as DoctorMessage];
+    for (const m of withText) expect(Buffer.from(encodeDoctorFrame(m)).equals(Buffer.from(encodeFrame(encodeDoctorMessage(m))))).toBe(true);
+    // A bytes field given as a view into a larger buffer is encoded from the view alone.
+    const big = new Uint8Array(200).map((_, i) => i);
+    const view = big.subarray(50, 98);
+    const m = { op: 30, epoch: 3, box: view } as DoctorMessage;
+    expect(decodeFromDoctor(encodeDoctorMessage(m))).toEqual({ op: 30, epoch: 3, box: new Uint8Array(view) });
   });
 
   it('decodes into plain records without a prototype trap', () => {
