@@ -24,6 +24,8 @@ export interface PatientServiceOptions extends ServiceOptions {
 }
 
 const MAX_FEED = 500;
+/** Performance figures are saved at most this often while broadcasts arrive. */
+const PERF_SAVE_SPACING_MS = 1_000;
 
 /**
  * The address the patient dialled, as a pin names it: the host in lower case, an IPv6 address
@@ -110,6 +112,7 @@ class PatientService implements PatientServiceApi {
   private readonly feedMessages: FeedMessage[] = [];
   private readonly listeners = new Set<ServiceListener>();
   private perfSessionId: string | null = null;
+  private perfTimer: NodeJS.Timeout | null = null;
   /** The doctor key seen at the last refused connection, for acceptDoctorKey. */
   private offeredDoctorKey: { peerId: string; fingerprint: string; publicKey: string } | null = null;
   private lastRequest: ConnectRequest | null = null;
@@ -147,7 +150,19 @@ class PatientService implements PatientServiceApi {
     return this.current.doctor ? `${this.current.doctor.host}:${this.current.doctor.port}` : null;
   }
 
+  /**
+   * Saves the figures at most every PERF_SAVE_SPACING_MS while messages arrive (each save is a
+   * write to the data folder), and at once at admission and at the session's end.
+   */
+  private schedulePerf(): void {
+    if (this.perfTimer) return;
+    this.perfTimer = setTimeout(() => this.savePerf(), PERF_SAVE_SPACING_MS);
+    this.perfTimer.unref();
+  }
+
   private savePerf(): void {
+    if (this.perfTimer) clearTimeout(this.perfTimer);
+    this.perfTimer = null;
     if (!this.perfSessionId) return;
     this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
     this.emit({ channel: 'patient.perf', payload: this.perf() });
@@ -294,7 +309,7 @@ class PatientService implements PatientServiceApi {
         if (this.feedMessages.length > MAX_FEED) this.feedMessages.shift();
         this.record('message', `broadcast ${message.seq} (epoch ${message.epoch}) received and acknowledged`);
         this.emit({ channel: 'patient.message', payload: message });
-        this.savePerf();
+        this.schedulePerf();
       },
       dropped: (why) => this.record('message-dropped', why),
       ended: (outcome) => {
@@ -353,6 +368,7 @@ class PatientService implements PatientServiceApi {
 
   async close(): Promise<void> {
     await this.leave();
+    if (this.perfTimer) clearTimeout(this.perfTimer);
     await this.crypto.close();
     this.store.close();
   }
