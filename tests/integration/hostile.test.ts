@@ -327,13 +327,22 @@ describe('issue 9: coalesced rekeys against patients that join and leave without
     const heldAt = new Map<string, number[]>();
     for (const e of left) heldAt.set(e.id, [...(heldAt.get(e.id) ?? []), e.epoch]);
     const departed: number[] = [];
+    // A newcomer is handed the current key only while no broadcast has used it.
+    const used = new Set<number>();
+    let handouts = 0;
     let broadcasts = 0;
     let checked = 0;
     for (const line of c.doctor.lines.slice(from)) {
       const removed = /^\[removed\] (churner\d+) /.exec(line);
       if (removed) departed.push(heldAt.get(removed[1]!)!.shift()!);
+      const handout = /^\[group-key\] \S+ \([^)]+\): epoch (\d+) /.exec(line);
+      if (handout) {
+        expect(used.has(Number(handout[1])), line).toBe(false);
+        handouts++;
+      }
       const sent = /^\[broadcast\]: seq \d+, epoch (\d+)/.exec(line);
       if (!sent) continue;
+      used.add(Number(sent[1]));
       broadcasts++;
       for (const held of departed) {
         expect(Number(sent[1]), line).toBeGreaterThan(held);
@@ -345,7 +354,8 @@ describe('issue 9: coalesced rekeys against patients that join and leave without
     // Joins and departures shared rekeys: fewer rekeys than membership changes.
     const changes = c.doctor.lines.slice(from).filter((l) => /^\[(admitted|removed)\] churner/.test(l)).length;
     const rekeys = c.doctor.lines.slice(from).filter((l) => /^\[rekey\]/.test(l)).length;
-    console.log(`churn: ${left.length} departures, ${changes} membership changes, ${rekeys} rekeys, ${broadcasts} broadcasts, ${checked} checks`);
+    console.log(`churn: ${left.length} departures, ${changes} membership changes, ${rekeys} rekeys, ${handouts} unused keys handed out, ${broadcasts} broadcasts, ${checked} checks`);
+    expect(handouts).toBeGreaterThan(0);
     expect(rekeys).toBeLessThan(changes + broadcasts);
     await conferenceStillServes(c, 'dave', 'after the churn');
   });

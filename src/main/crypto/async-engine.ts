@@ -43,7 +43,7 @@ import { BACKENDS } from './modexp/select.js';
 import { PrecomputePlan } from './precompute-plan.js';
 import type { StockLevel } from './precompute-stock.js';
 import type { Primitive } from '../../shared/metrics.js';
-import type { WorkerRequest } from './crypto-worker.js';
+import type { WorkerRequest } from './worker-messages.js';
 
 export { BusyError, type AsyncCryptoOptions, type CallOptions, type Lane } from './async-options.js';
 

@@ -8,9 +8,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { abortError, BusyError, type Lane } from './async-options.js';
-import type { WorkerReply, WorkerRequest } from './crypto-worker.js';
+import { stockedGroupOf, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 import { FairQueue } from './fair-queue.js';
-import { makeGroup, type Group } from './groups.js';
+import type { Group } from './groups.js';
 import { PrecomputePlan } from './precompute-plan.js';
 import type { StockLevel } from './precompute-stock.js';
 import { startWorker } from './start-worker.js';
@@ -34,20 +34,6 @@ function remove<T>(list: T[], item: T): boolean {
   const at = list.indexOf(item);
   if (at >= 0) list.splice(at, 1);
   return at >= 0;
-}
-
-/** The group a request works in, for the precomputation plan. */
-function requestGroup(request: WorkerRequest): Group | null {
-  switch (request.op) {
-    case 'encrypt':
-    case 'encryptMask':
-    case 'sign':
-    case 'signNonce':
-    case 'precompute':
-      return makeGroup(request.args[0].p, request.args[0].g);
-    default:
-      return null;
-  }
 }
 
 export class CryptoPool {
@@ -127,7 +113,7 @@ export class CryptoPool {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const group = requestGroup(job.request);
+      const group = stockedGroupOf(job.request);
       if (group) this.plan.used(group);
       this.lastWork = performance.now();
       if (lane === 'normal') this.normalQueue.push(source, job, batch ?? {});
@@ -176,7 +162,7 @@ export class CryptoPool {
       const job = jobs.find((j) => j.request.id === reply.id);
       if (!job) continue;
       if (job.lane !== 'idle') this.lastWork = performance.now();
-      const group = requestGroup(job.request);
+      const group = stockedGroupOf(job.request);
       if (group && reply.stock) this.plan.report(worker, group, reply.stock);
       if (group && job.lane === 'idle' && !reply.ok) this.plan.forget(group);
       if (reply.ok) job.resolve(reply.value, reply.ms);

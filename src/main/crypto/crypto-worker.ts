@@ -12,25 +12,9 @@ import { makeGroup } from './groups.js';
 import { PerfMetrics } from './metrics.js';
 import { encryptionMask, finishEncryption, trustChecked, type PublicKey } from './elgamal.js';
 import { signatureNonce, signWithNonce, verificationKeyPart, verificationSignaturePart } from './elgamal-signature.js';
-import { PrecomputeStock, type StockKind, type StockLevel } from './precompute-stock.js';
+import { PrecomputeStock, type StockLevel } from './precompute-stock.js';
+import { stockedGroupOf, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 import { BACKENDS, isBackendName } from './modexp/select.js';
-
-type G = { p: bigint; g: bigint };
-export type WorkerRequest =
-  | { id: number; op: 'keygen'; args: [G] }
-  | { id: number; op: 'encrypt'; args: [G, bigint, bigint, boolean] }
-  | { id: number; op: 'decrypt'; args: [G, bigint, bigint, bigint, bigint, boolean] }
-  | { id: number; op: 'sign'; args: [G, bigint, bigint, Uint8Array] }
-  | { id: number; op: 'verify'; args: [G, bigint, Uint8Array, bigint, bigint, boolean] }
-  | { id: number; op: 'validate'; args: [bigint, bigint] }
-  | { id: number; op: 'encryptMask'; args: [G, bigint, boolean] }
-  | { id: number; op: 'signNonce'; args: [G] }
-  | { id: number; op: 'precompute'; args: [G, StockKind] }
-  | { id: number; op: 'verifyKeyPart'; args: [G, bigint, bigint, bigint, boolean] }
-  | { id: number; op: 'verifySignaturePart'; args: [G, bigint, Uint8Array, bigint, bigint] };
-
-/** `stock`: the level, after this operation, of the stock for its group (see the header). */
-export type WorkerReply = { id: number; ms: number; stock?: StockLevel } & ({ ok: true; value: unknown } | { ok: false; error: string });
 
 const data = workerData as { backend?: string } | undefined;
 const engine = new CryptoEngine(isBackendName(data?.backend) ? BACKENDS[data.backend] : undefined, new PerfMetrics());
@@ -39,19 +23,6 @@ const stock = new PrecomputeStock(engine.backend);
 /** A public key; `checked`: the main thread checked y already (elgamal.ts, checkedPublicKey). */
 function key(group: ReturnType<typeof makeGroup>, y: bigint, checked: boolean): PublicKey {
   return checked ? trustChecked(group, { group, y }) : { group, y };
-}
-
-function groupOf(request: WorkerRequest): ReturnType<typeof makeGroup> | null {
-  switch (request.op) {
-    case 'encrypt':
-    case 'sign':
-    case 'encryptMask':
-    case 'signNonce':
-    case 'precompute':
-      return makeGroup(request.args[0].p, request.args[0].g);
-    default:
-      return null;
-  }
 }
 
 async function perform(request: WorkerRequest): Promise<unknown> {
@@ -110,7 +81,7 @@ async function perform(request: WorkerRequest): Promise<unknown> {
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const start = performance.now();
   const level = (): { stock?: StockLevel } => {
-    const group = groupOf(request);
+    const group = stockedGroupOf(request);
     return group ? { stock: stock.level(group) } : {};
   };
   try {
