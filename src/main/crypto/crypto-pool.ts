@@ -199,12 +199,14 @@ export class CryptoPool {
     };
   }
 
-  /** Whether the pool has been idle for idleMs; if not, pumps again once it may have been. */
+  /** Whether the pool has been idle for idleMs; if it is idle but not yet long enough, pumps again then. */
   private idleLongEnough(): boolean {
     let running = 0;
     for (const jobs of this.inFlight.values()) for (const job of jobs) if (job.lane !== 'idle') running++;
+    // While a job runs its reply pumps again (and restarts the idle time): no timer needed.
+    if (running > 0) return false;
     const wait = this.lastWork + this.idleMs - performance.now();
-    if (running === 0 && wait <= 0) return true;
+    if (wait <= 0) return true;
     if (!this.idleTimer) {
       this.idleTimer = setTimeout(() => {
         this.idleTimer = null;

@@ -4,9 +4,9 @@
  * derived from the group key (opcode 40), tagged with the epoch. Opcodes 30 and 40 go out on each
  * patient's socket in order, so a patient always holds the key of the broadcast it receives.
  *
- * Group keys (docs/protocol.md, "Group key and broadcasts"): the seed's "new group key on every join" becomes
- * "no patient ever holds a key that a broadcast sent before it joined went out under, and no
- * broadcast goes out under a key that a departed patient held". So:
+ * Group keys (docs/protocol.md, "Group key and broadcasts"): the seed's "new group key on every
+ * join" becomes "no patient ever holds a key that a broadcast sent before it joined went out
+ * under, and no broadcast goes out under a key that a departed patient held". So:
  * - a key no broadcast has used yet is handed to a newcomer as it is (one opcode 30: nothing
  *   sent before the newcomer joined can be read with it); a join storm costs one seal per join;
  * - once a broadcast has used the key, a newcomer waits in `joining`, holding no key, for a

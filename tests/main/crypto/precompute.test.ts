@@ -136,6 +136,27 @@ describe('AsyncCrypto precomputation', () => {
     expect(await crypto.decrypt(keys, again)).toBe(m);
   });
 
+  it('does not poll while a long job runs: the stock waits for its reply', async () => {
+    const crypto = new AsyncCrypto({ workers: 2, precompute: 2 });
+    pools.push(crypto);
+    const keys = await crypto.generateKeyPair(FFDHE2048);
+    await crypto.generateKeyPair(FFDHE2048); // both workers booted
+    const pool = (crypto as unknown as { pool: { pump(): void } }).pool;
+    let pumps = 0;
+    const pump = pool.pump.bind(pool);
+    pool.pump = () => {
+      pumps++;
+      pump();
+    };
+    await crypto.sign(keys, utf8('a group in use: its stock is wanted'));
+    // A full validation of a non-standard generator (a second or more) on one worker while the
+    // other is idle with an empty stock: nothing may be precomputed, and nothing may spin.
+    const check = await crypto.validateGroup(FFDHE3072.p, 4n);
+    expect(check.ok).toBe(true);
+    expect(crypto.precomputed(FFDHE2048)).toEqual({ exponents: 0, nonces: 0 });
+    expect(pumps).toBeLessThan(20);
+  });
+
   it('refuses a depth out of bounds', () => {
     expect(() => new AsyncCrypto({ workers: 0, precompute: -1 })).toThrow(/precompute/);
     expect(() => new AsyncCrypto({ workers: 0, precompute: MAX_STOCK_DEPTH + 1 })).toThrow(/precompute/);
