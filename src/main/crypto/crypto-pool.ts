@@ -8,9 +8,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { abortError, BusyError, type Lane } from './async-options.js';
-import { stockedGroupOf, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+import { stockedGroupOf, type G, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 import { FairQueue } from './fair-queue.js';
-import type { Group } from './groups.js';
 import { PrecomputePlan } from './precompute-plan.js';
 import type { StockLevel } from './precompute-stock.js';
 import { startWorker } from './start-worker.js';
@@ -86,7 +85,7 @@ export class CryptoPool {
     return this.draining.size;
   }
 
-  precomputed(group: Group): StockLevel {
+  precomputed(group: G): StockLevel {
     return this.plan.total(group);
   }
 

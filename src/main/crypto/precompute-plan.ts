@@ -4,11 +4,11 @@
  * each worker's stock is (from the levels its replies report), and what an idle worker should
  * compute next. Holds no secret: only groups and counts.
  */
-import type { Group } from './groups.js';
+import type { G } from './worker-messages.js';
 import { MAX_STOCK_DEPTH, type StockKind, type StockLevel } from './precompute-stock.js';
 
 export interface PrecomputeTask {
-  readonly group: Group;
+  readonly group: G;
   readonly kind: StockKind;
 }
 
@@ -17,7 +17,7 @@ const RECENT_GROUPS = 4;
 
 export class PrecomputePlan<W extends object> {
   /** Most recently used last. */
-  private readonly recent = new Map<bigint, Group>();
+  private readonly recent = new Map<bigint, G>();
   private readonly levels = new Map<W, Map<bigint, StockLevel>>();
 
   /** `depth`: entries of each kind per group and worker; 0 turns precomputation off. */
@@ -28,7 +28,7 @@ export class PrecomputePlan<W extends object> {
   }
 
   /** An encryption or signature in `group` was asked for: keep its stock filled. */
-  used(group: Group): void {
+  used(group: G): void {
     if (this.depth === 0) return;
     this.recent.delete(group.p);
     this.recent.set(group.p, group);
@@ -36,11 +36,11 @@ export class PrecomputePlan<W extends object> {
   }
 
   /** Stop stocking `group` (its precomputation failed) until it is used again. */
-  forget(group: Group): void {
+  forget(group: G): void {
     this.recent.delete(group.p);
   }
 
-  report(worker: W, group: Group, level: StockLevel): void {
+  report(worker: W, group: G, level: StockLevel): void {
     let byGroup = this.levels.get(worker);
     if (!byGroup) this.levels.set(worker, (byGroup = new Map()));
     byGroup.set(group.p, level);
@@ -52,7 +52,7 @@ export class PrecomputePlan<W extends object> {
   }
 
   /** The entries for `group` held by all workers, as last reported. */
-  total(group: Group): StockLevel {
+  total(group: G): StockLevel {
     let exponents = 0;
     let nonces = 0;
     for (const byGroup of this.levels.values()) {

@@ -53,7 +53,7 @@ export class PrecomputeStock {
     return this.held(group)?.nonces.pop();
   }
 
-  level(group: Group): StockLevel {
+  level(group: { p: bigint; g: bigint }): StockLevel {
     const stock = this.held(group);
     return { exponents: stock?.exponents.length ?? 0, nonces: stock?.nonces.length ?? 0 };
   }
@@ -63,7 +63,7 @@ export class PrecomputeStock {
   }
 
   /** Only entries made for this very group: same p and same g. */
-  private held(group: Group): GroupStock | undefined {
+  private held(group: { p: bigint; g: bigint }): GroupStock | undefined {
     const stock = this.groups.get(group.p);
     return stock && stock.group.g === group.g ? stock : undefined;
   }

@@ -4,10 +4,10 @@
  * (an array, answered by an array). `checked` flags say the main thread checked a key's or a
  * ciphertext's elements already (elgamal.ts).
  */
-import { makeGroup, type Group } from './groups.js';
 import type { StockKind, StockLevel } from './precompute-stock.js';
 
-type G = { p: bigint; g: bigint };
+/** A group on the wire between threads: its prime and generator. */
+export type G = { p: bigint; g: bigint };
 export type WorkerRequest =
   | { id: number; op: 'keygen'; args: [G] }
   | { id: number; op: 'encrypt'; args: [G, bigint, bigint, boolean] }
@@ -24,15 +24,18 @@ export type WorkerRequest =
 /** `stock`: the level, after this operation, of the stock for its group (see the header). */
 export type WorkerReply = { id: number; ms: number; stock?: StockLevel } & ({ ok: true; value: unknown } | { ok: false; error: string });
 
-/** The group whose precomputed stock a request uses or fills (its level comes back in the reply). */
-export function stockedGroupOf(request: WorkerRequest): Group | null {
+/**
+ * The group whose precomputed stock a request uses or fills (its level comes back in the
+ * reply): the request's own { p, g }, no Group built (this runs for every job on the main thread).
+ */
+export function stockedGroupOf(request: WorkerRequest): G | null {
   switch (request.op) {
     case 'encrypt':
     case 'encryptMask':
     case 'sign':
     case 'signNonce':
     case 'precompute':
-      return makeGroup(request.args[0].p, request.args[0].g);
+      return request.args[0];
     default:
       return null;
   }
