@@ -6,6 +6,7 @@
 import type { AuditEntry } from '../../shared/contract.js';
 import { encodeFields } from '../crypto/encoding.js';
 import { sha256 } from '../crypto/hash.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { asRow, rowInteger, rowString, rowStringOrNull } from './rows.js';
 
@@ -44,7 +45,12 @@ export function readAuditRow(value: unknown): ChainedAuditEntry {
 }
 
 /** The checkpoint: the newest row's seq and hash, moved with every append. */
+/** Prepared once per database: every append reads the checkpoint. */
+const headStatements = new WeakMap<Db, Statement<[], unknown>>();
+
 export function readAuditHead(db: Db): { seq: number; hash: string } {
-  const row = asRow(db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get(), 'audit checkpoint');
+  let select = headStatements.get(db);
+  if (!select) headStatements.set(db, (select = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1')));
+  const row = asRow(select.get(), 'audit checkpoint');
   return { seq: rowInteger(row, 'seq', 'audit checkpoint'), hash: rowString(row, 'hash', 'audit checkpoint') };
 }
