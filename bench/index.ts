@@ -8,7 +8,8 @@
  *   BENCH_ONLY=storm,fanout   only these sections
  *   BENCH_ROUNDS=5            rounds per figure (default 5)
  *   BENCH_QUICK=1             small sizes and one round: checks that the harness runs
- *   BENCH_PROFILE=1           CPU profile of the doctor during the largest join storm
+ *   BENCH_PROFILE=1           CPU profiles of the doctor: largest join storm, 20 broadcasts at 1,000
+ *   BENCH_FANOUT_SIZES=1000   fan-out sizes (default 100,1000,2000)
  *   BENCH_CHROMIUM=/path      Chromium for the PNG plots (default /usr/bin/chromium)
  *   BENCH_RESULTS_DIR=dir     where to write (default bench-results/)
  *

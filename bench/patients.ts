@@ -26,7 +26,8 @@ let port = 0;
 /** seq -> (patient id -> when it had decrypted that broadcast). */
 const deliveries = new Map<number, Map<string, number>>();
 /** The broadcasts the parent waits for: reported once every connected patient has it. */
-const expected = new Set<number>();
+/** Broadcasts to report, with this process's CPU when the bench asked (to report what decrypting them cost). */
+const expected = new Map<number, NodeJS.CpuUsage>();
 
 function send(reply: ChildReply): void {
   process.send?.(reply);
@@ -37,9 +38,10 @@ function checkDelivered(seq: number): void {
   const got = deliveries.get(seq) ?? new Map<string, number>();
   const connected = patients.filter((p) => p.connected);
   if (connected.some((p) => !got.has(p.spec.id))) return;
+  const cpu = process.cpuUsage(expected.get(seq));
   expected.delete(seq);
   deliveries.delete(seq);
-  send({ type: 'delivered', seq, times: connected.map((p) => got.get(p.spec.id)!) });
+  send({ type: 'delivered', seq, times: connected.map((p) => got.get(p.spec.id)!), cpuMs: (cpu.user + cpu.system) / 1000 });
 }
 
 async function init(command: Extract<ChildCommand, { type: 'init' }>): Promise<void> {
@@ -64,7 +66,7 @@ async function init(command: Extract<ChildCommand, { type: 'init' }>): Promise<v
         const status = event.payload as PatientStatus;
         if (patient.connected && status.state !== 'admitted' && status.state !== 'handshake' && status.state !== 'connecting') {
           patient.connected = false;
-          for (const seq of expected) checkDelivered(seq);
+          for (const seq of expected.keys()) checkDelivered(seq);
         }
       }
     });
@@ -102,7 +104,7 @@ async function handle(command: ChildCommand): Promise<void> {
       return send({ type: 'left', id: command.id });
     }
     case 'expect':
-      expected.add(command.seq);
+      expected.set(command.seq, process.cpuUsage());
       checkDelivered(command.seq);
       return;
     case 'close':

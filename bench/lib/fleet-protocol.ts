@@ -31,6 +31,7 @@ export type ChildReply =
   | { type: 'ready'; id: number }
   | { type: 'connected'; id: number; results: JoinResult[] }
   | { type: 'left'; id: number }
-  | { type: 'delivered'; seq: number; times: number[] }
+  /** `cpuMs`: the child's CPU from the expect command until its last patient decrypted. */
+  | { type: 'delivered'; seq: number; times: number[]; cpuMs: number }
   | { type: 'closed'; id: number }
   | { type: 'error'; id: number; message: string };

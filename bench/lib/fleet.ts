@@ -69,7 +69,7 @@ interface Child {
   stderr: string;
   exited: boolean;
   pending: Map<number, { resolve: (reply: ChildReply) => void; reject: (error: Error) => void }>;
-  onDelivered: (seq: number, times: number[]) => void;
+  onDelivered: (seq: number, times: number[], cpuMs: number) => void;
   ready: Promise<void>;
 }
 
@@ -77,7 +77,8 @@ export class PatientFleet {
   private readonly children: Child[] = [];
   private nextId = 1;
   private readonly root: string;
-  private readonly waiting = new Map<number, { times: number[]; left: number; resolve: (times: number[]) => void }>();
+  private readonly waiting = new Map<number, { times: number[]; cpuMs: number; left: number; resolve: (times: number[]) => void }>();
+  private readonly cpuBySeq = new Map<number, number>();
   readonly size: number;
 
   private constructor(readonly options: FleetOptions) {
@@ -117,7 +118,7 @@ export class PatientFleet {
         stderr: '',
         exited: false,
         pending: new Map(),
-        onDelivered: (seq, times) => this.delivered(seq, times),
+        onDelivered: (seq, times, cpuMs) => this.delivered(seq, times, cpuMs),
         ready: new Promise<void>((resolve) => (hello = resolve)),
       };
       proc.stderr?.on('data', (chunk: Buffer) => {
@@ -125,7 +126,7 @@ export class PatientFleet {
       });
       proc.on('message', (reply: ChildReply) => {
         if (reply.type === 'hello') return hello();
-        if (reply.type === 'delivered') return child.onDelivered(reply.seq, reply.times);
+        if (reply.type === 'delivered') return child.onDelivered(reply.seq, reply.times, reply.cpuMs);
         const waiter = child.pending.get(reply.id);
         if (!waiter) return;
         child.pending.delete(reply.id);
@@ -196,17 +197,27 @@ export class PatientFleet {
    * Resolves with, for every connected patient, when it had decrypted broadcast `seq`. Call it
    * before the broadcast (the children report as soon as all of their patients have it).
    */
+  /** When each connected patient had decrypted broadcast `seq`; `patientCpuMs(seq)` then tells what that cost the children. */
   expect(seq: number, timeoutMs = 30_000): Promise<number[]> {
-    const done = new Promise<number[]>((resolve) => this.waiting.set(seq, { times: [], left: this.children.length, resolve }));
+    const done = new Promise<number[]>((resolve) => this.waiting.set(seq, { times: [], cpuMs: 0, left: this.children.length, resolve }));
     for (const child of this.children) child.process.send({ type: 'expect', seq } satisfies ChildCommand);
     return withTimeout(done, timeoutMs, `patients decrypting broadcast ${seq}`).finally(() => this.waiting.delete(seq));
   }
 
-  private delivered(seq: number, times: number[]): void {
+  private delivered(seq: number, times: number[], cpuMs: number): void {
     const waiter = this.waiting.get(seq);
     if (!waiter) return;
     waiter.times.push(...times);
-    if (--waiter.left === 0) waiter.resolve(waiter.times);
+    waiter.cpuMs += cpuMs;
+    if (--waiter.left === 0) {
+      this.cpuBySeq.set(seq, waiter.cpuMs);
+      waiter.resolve(waiter.times);
+    }
+  }
+
+  /** The children's CPU (all of them, user + system) from expect(seq) until each had its patients decrypt `seq`. */
+  patientCpuMs(seq: number): number | undefined {
+    return this.cpuBySeq.get(seq);
   }
 
   /** Closes every patient service, ends the children (killing those that do not stop) and removes the temp folder. */
