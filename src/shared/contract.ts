@@ -156,8 +156,12 @@ export interface PatientStatus {
   steps: { step: HandshakeStep; at: number }[];
   ownFingerprint: string | null;
   doctorFingerprint: string | null;
-  /** 'new': first contact, pinned now; 'pinned': matches the pin; 'changed': differs, refused. */
-  pinState: 'new' | 'pinned' | 'changed' | null;
+  /**
+   * 'unproven': first contact, not pinned yet (the pin comes once the doctor proves it holds the
+   * key, after opcode 20); 'new': first contact, pinned now; 'pinned': matches the pin;
+   * 'changed': differs, refused.
+   */
+  pinState: 'unproven' | 'new' | 'pinned' | 'changed' | null;
   blockedUntil: number | null;
   /** Why the last session ended or failed, for people. */
   reason: string | null;

@@ -14,10 +14,12 @@ import { openStore } from '../../src/main/store/index.js';
 import { newKeyPair } from './support/raw-patient.js';
 import { removeDir, startDoctor, tempDir, type TestDoctor } from './support/doctor.js';
 import { startPatient, type TestPatient } from './support/patients.js';
+import { assertCliBuilt, killAll, startPatient as startPatientCli } from './support/processes.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
+  await killAll();
 });
 
 const stopped = new WeakSet<TestDoctor>();
@@ -207,6 +209,52 @@ describe("the patient's pin on the doctor", () => {
     after.close();
     expect(pins.map((x) => x.peerId)).toEqual([`127.0.0.1:${port}/${groupId}`]);
     expect(JSON.parse(pins[0]!.publicKey)).toEqual({ p, g, y, doctorId: 'doctor' });
+  });
+});
+
+/** Answers opcode 5 as `doctorId` with key `y`, then cuts the connection when opcode 10 arrives (before any opcode 20). */
+function cutAfterKeyExchange(doctorId: string, y: bigint, ops: number[]) {
+  return (socket: Socket): void => {
+    const decoder = new FrameDecoder();
+    socket.on('data', (chunk) => {
+      for (const body of decoder.push(new Uint8Array(chunk))) {
+        const m = decodeFromPatient(body);
+        ops.push(m.op);
+        if (m.op === 5) socket.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 2, doctorId, y })));
+        if (m.op === 10) socket.destroy();
+      }
+    });
+  };
+}
+
+describe('a handshake cut off after opcode 10', () => {
+  it('pins nothing, and neither the status nor the terminal says the key was pinned', async () => {
+    const ops: number[] = [];
+    const cut = await serve(0, cutAfterKeyExchange('doctor', newKeyPair(FFDHE2048).y, ops));
+    const alice = await patient('alice');
+    const status = await alice.connect(cut.port);
+    expect(ops).toEqual([5, 10]);
+    expect(status.state).toBe('disconnected');
+    expect(status.doctorFingerprint).toMatch(/\S/);
+    expect(status.pinState).toBe('unproven');
+    expect(alice.statuses.some((x) => x.pinState === 'new')).toBe(false);
+    expect(alice.service.audit({ kind: 'doctor-pinned' })).toEqual([]);
+    await alice.close();
+    const store = openStore(alice.dataDir);
+    const pins = store.pins.list();
+    store.close();
+    expect(pins).toEqual([]);
+
+    // The same through `medchat patient`, as a person sees it.
+    assertCliBuilt();
+    const dataDir = tempDir('patient-cut-cli');
+    cleanups.push(() => removeDir(dataDir));
+    const cli = startPatientCli({ id: 'bob', port: cut.port, dataDir });
+    const code = await cli.waitExit();
+    expect(code).toBe(1);
+    const line = cli.lines.find((l) => l.startsWith('Doctor key: '));
+    expect(line).toMatch(/\(first contact, not pinned yet: the doctor has not proven it holds this key\)$/);
+    expect(cli.output()).not.toMatch(/pinned now/);
   });
 });
 

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import {
   assertCliBuilt,
   killAll,
+  LISTENING,
   removeDir,
   runCli,
   startDoctor,
@@ -317,5 +318,26 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     expect(busy.code).toBe(1);
     expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on 127.0.0.1:${doctor.port} (EADDRINUSE).`]);
     expect(await doctor.stop()).toBe(0);
+  });
+
+  it('h. over IPv6 every address is printed in brackets: [::1]:port, never ::1:port', async () => {
+    const base = dir('ipv6');
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor'), args: ['--host', '::1'] });
+    expect(doctor.lines.find((l) => LISTENING.test(l))).toMatch(new RegExp(`^MedChatSecure doctor listening on \\[::1\\]:${doctor.port} `));
+    const alice = startPatient({ id: 'alice', port: doctor.port, dataDir: join(base, 'alice'), args: ['--host', '::1'] });
+    await alice.waitFor(ADMITTED);
+    const admitted = await doctor.waitFor(/^\[admitted\] alice \(([^)]+)\)/);
+    expect(admitted.match[1]).toMatch(/^\[::1\]:\d+$/);
+    const busy = await runCli(['doctor', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'second')], 10_000);
+    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on [::1]:${doctor.port} (EADDRINUSE).`]);
+    expect(await doctor.stop()).toBe(0);
+    await alice.waitExit(5_000);
+
+    // The audit log, as `medchat audit` prints it, names the addresses the same way.
+    const audit = await runCli(['audit', '--data-dir', join(base, 'doctor'), '--role', 'doctor']);
+    expect(audit.output).toMatch(new RegExp(`listening on \\[::1\\]:${doctor.port}`));
+    expect(audit.output).not.toMatch(/(^|[^[:\da-f])::1:\d/m);
+    const unreachable = await runCli(['patient', '--id', 'bob', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'bob')], 15_000);
+    expect(unreachable.output).toMatch(new RegExp(`Could not reach \\[::1\\]:${doctor.port}`));
   });
 });

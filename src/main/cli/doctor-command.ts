@@ -12,6 +12,7 @@ import { printableLine } from '../../shared/peer-text.js';
 import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
 import { BLOCK_MINUTES } from '../../shared/rules.js';
 import { dataDir, defineCommand, host, port, positiveNumber, UsageError, wholeNumber } from './args.js';
+import { hostPort } from '../../shared/address.js';
 
 export const DOCTOR_COMMAND = defineCommand({
   name: 'medchat doctor',
@@ -89,7 +90,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
     await service.close();
     throw error;
   }
-  console.log(`MedChatSecure doctor listening on ${status.host}:${status.port} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
+  console.log(`MedChatSecure doctor listening on ${hostPort(status.host ?? listenHost, status.port ?? listenPort)} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
 
   const delivered = new Map<number, number>();
   let tableAfterRekey = false;

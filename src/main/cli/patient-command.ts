@@ -104,7 +104,12 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   }
   if (status.ownFingerprint) say(`Your key: ${status.ownFingerprint}`);
   if (status.doctorFingerprint) {
-    const pin = { new: 'first contact, pinned now: compare it with the doctor', pinned: 'matches the pinned key', changed: 'DIFFERS FROM THE PINNED KEY' };
+    const pin = {
+      unproven: 'first contact, not pinned yet: the doctor has not proven it holds this key',
+      new: 'first contact, pinned now: compare it with the doctor',
+      pinned: 'matches the pinned key',
+      changed: 'DIFFERS FROM THE PINNED KEY',
+    };
     say(`Doctor key: ${status.doctorFingerprint} (${status.pinState ? pin[status.pinState] : 'not checked'})`);
   }
 

@@ -23,6 +23,7 @@ import type {
 import type { PerfRow } from '../../shared/metrics.js';
 import { DEFAULT_DOCTOR_CONFIG, type DoctorConfig } from './config.js';
 import { Doctor } from './doctor.js';
+import { hostPort } from '../../shared/address.js';
 
 export interface DoctorServiceOptions extends ServiceOptions {
   config?: Partial<DoctorConfig>;
@@ -122,16 +123,16 @@ class DoctorService implements DoctorServiceApi {
   }
 
   async listen(host: string, port: number): Promise<DoctorStatus> {
-    if (this.listener) throw new ServiceError('ALREADY_LISTENING', `Already listening on ${this.listener.host}:${this.listener.port}.`);
+    if (this.listener) throw new ServiceError('ALREADY_LISTENING', `Already listening on ${hostPort(this.listener.host, this.listener.port)}.`);
     try {
       this.listener = await listen(host, port, (socket) => this.doctor.accept(socket), this.doctor.config.maxConnections + 512);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${host}:${port} (${code}).`);
+      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)} (${code}).`);
     }
     this.crypto.metrics.reset();
     this.perfSessionId = this.store.perf.startSession('doctor');
-    this.doctor.audit('listen', null, null, `listening on ${host}:${this.listener.port}`);
+    this.doctor.audit('listen', null, null, `listening on ${hostPort(host, this.listener.port)}`);
     this.changed();
     return this.status();
   }
@@ -145,7 +146,7 @@ class DoctorService implements DoctorServiceApi {
     this.savePerf();
     if (this.perfSessionId) this.store.perf.end(this.perfSessionId);
     this.perfSessionId = null;
-    this.doctor.audit('shutdown', null, null, `stopped listening on ${listener.host}:${listener.port}; patients told (opcode 60)`);
+    this.doctor.audit('shutdown', null, null, `stopped listening on ${hostPort(listener.host, listener.port)}; patients told (opcode 60)`);
     this.changed();
     return this.status();
   }

@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, ProtocolError } from '../protocol/index.js';
 import type { FrameHandler, FramedChannel } from './channel.js';
+import { hostPort } from '../../shared/address.js';
 
 const MAX_QUEUED_FRAMES = 16;
 const MAX_UNSENT_BYTES = 1024 * 1024;
@@ -31,7 +32,7 @@ export class FramedSocket implements FramedChannel {
   ) {
     const ip = socket.remoteAddress ?? 'unknown';
     // IPv6 in brackets, so the port cannot be read as part of the address (RFC 3986's form).
-    this.address = `${ip.includes(':') ? `[${ip}]` : ip}:${socket.remotePort ?? 0}`;
+    this.address = hostPort(ip, socket.remotePort ?? 0);
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -5,6 +5,7 @@
  */
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { FramedSocket } from './framed-socket.js';
+import { hostPort } from '../../shared/address.js';
 
 export interface Listener {
   readonly host: string;
@@ -53,7 +54,7 @@ export function connect(host: string, port: number, timeoutMs = 10_000, localAdd
     const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`Could not reach ${host}:${port} within ${Math.round(timeoutMs / 1000)} s.`));
+      reject(new Error(`Could not reach ${hostPort(host, port)} within ${Math.round(timeoutMs / 1000)} s.`));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -62,7 +63,7 @@ export function connect(host: string, port: number, timeoutMs = 10_000, localAdd
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(`Could not reach ${host}:${port}: ${error.code ?? error.message}.`));
+      reject(new Error(`Could not reach ${hostPort(host, port)}: ${error.code ?? error.message}.`));
     });
   });
 }

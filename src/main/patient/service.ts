@@ -15,6 +15,7 @@ import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus
 import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
+import { hostPort } from '../../shared/address.js';
 
 export interface PatientServiceOptions extends ServiceOptions {
   maxClockSkewMs?: number;
@@ -82,11 +83,11 @@ function legacyPinsFor(pins: readonly Pin[], address: string, groupId: string): 
     const head = pin.peerId.slice(0, -suffix.length);
     const at = head.lastIndexOf('@');
     const doctorId = head.slice(0, at);
-    const hostPort = head.slice(at + 1);
-    const colon = hostPort.lastIndexOf(':');
-    const portText = hostPort.slice(colon + 1);
+    const where = head.slice(at + 1);
+    const colon = where.lastIndexOf(':');
+    const portText = where.slice(colon + 1);
     if (at <= 0 || !ID_PATTERN.test(doctorId) || colon <= 0 || !/^\d{1,5}$/.test(portText)) continue;
-    if (dialledAddress(hostPort.slice(0, colon), Number(portText)) !== address) continue;
+    if (dialledAddress(where.slice(0, colon), Number(portText)) !== address) continue;
     found.push({ pin, doctorId, legacy: true });
   }
   return found;
@@ -147,7 +148,7 @@ class PatientService implements PatientServiceApi {
   }
 
   private doctorAddress(): string | null {
-    return this.current.doctor ? `${this.current.doctor.host}:${this.current.doctor.port}` : null;
+    return this.current.doctor ? hostPort(this.current.doctor.host, this.current.doctor.port) : null;
   }
 
   /**
@@ -269,7 +270,7 @@ class PatientService implements PatientServiceApi {
           this.update({ doctorFingerprint: fingerprint, pinState: 'changed' });
           return 'changed';
         }
-        this.update({ doctorFingerprint: fingerprint, pinState: pinned ? 'pinned' : 'new' });
+        this.update({ doctorFingerprint: fingerprint, pinState: pinned ? 'pinned' : 'unproven' });
         return 'ok';
       },
       doctorProven: (doctorId, y) => {
@@ -278,6 +279,7 @@ class PatientService implements PatientServiceApi {
         if (!pinned) {
           this.store.pins.pin(pinId, fingerprint, doctorKeyJson(group, y, doctorId));
           this.record('doctor-pinned', `first contact: pinned doctor ${doctorId} at ${address} with key ${fingerprint}`);
+          this.update({ pinState: 'new' });
         } else if (!matches(pinned, doctorId, fingerprint)) {
           // checkDoctorKey let this key through, so the pin changed meanwhile: keep it, stop.
           this.record('doctor-key-changed', `doctor ${doctorId} proved ${fingerprint}, but the pin changed during the handshake; refused`);

@@ -9,6 +9,7 @@ import { useAction, useApi } from '../common/ApiContext.js';
 import { Fingerprint } from '../common/Fingerprint.js';
 import { InlineAlert } from '../common/InlineAlert.js';
 import { parsePort } from '../common/format.js';
+import { hostPort } from '../../shared/address.js';
 
 const POLICIES: { value: AdmissionPolicy; label: string; hint: string }[] = [
   { value: 'tofu', label: 'Trust on first use', hint: 'Admit a new patient at once and pin their key.' },
@@ -91,9 +92,7 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
         {status.listening ? (
           <>
             <span className="badge badge-ok">Listening</span> on{' '}
-            <strong>
-              {status.host}:{status.port}
-            </strong>
+            <strong>{hostPort(status.host ?? '', status.port ?? '')}</strong>
           </>
         ) : (
           <span className="badge">Not listening</span>

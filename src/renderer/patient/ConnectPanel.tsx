@@ -10,6 +10,7 @@ import { InlineAlert } from '../common/InlineAlert.js';
 import { parsePort } from '../common/format.js';
 import { useNow } from '../common/useNow.js';
 import type { TimedStatus } from './PatientApp.js';
+import { hostPort } from '../../shared/address.js';
 
 const GROUPS: { value: GroupChoice; label: string }[] = [
   { value: 'ffdhe2048', label: 'RFC 7919 ffdhe2048 (2048-bit)' },
@@ -63,7 +64,7 @@ export function ConnectPanel({ current, onStatus }: { current: TimedStatus; onSt
         <h2 id={`${id}-title`}>Session</h2>
         <dl className="facts">
           <dt>Doctor</dt>
-          <dd>{status.doctor ? `${status.doctor.host}:${status.doctor.port}` : `${host}:${port}`}</dd>
+          <dd>{status.doctor ? hostPort(status.doctor.host, status.doctor.port) : hostPort(host, port)}</dd>
           <dt>Patient ID</dt>
           <dd className="wrap-anywhere">{status.patientId ?? patientId}</dd>
           <dt>Group</dt>

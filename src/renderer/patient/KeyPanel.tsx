@@ -7,6 +7,7 @@ import type { PatientStatus } from '../../shared/contract.js';
 import { useAction, useApi } from '../common/ApiContext.js';
 import { Fingerprint } from '../common/Fingerprint.js';
 import { InlineAlert } from '../common/InlineAlert.js';
+import { hostPort } from '../../shared/address.js';
 
 export function KeyPanel({ status }: { status: PatientStatus }) {
   const id = useId();
@@ -37,6 +38,13 @@ export function KeyPanel({ status }: { status: PatientStatus }) {
 
 function PinState({ pinState }: { pinState: PatientStatus['pinState'] }) {
   switch (pinState) {
+    case 'unproven':
+      return (
+        <span className="pin">
+          <span className="badge badge-warn">First contact: not pinned</span>{' '}
+          <span className="hint">The doctor has not proven it holds this key; it is pinned once the handshake completes.</span>
+        </span>
+      );
     case 'new':
       return (
         <span className="pin">
@@ -81,7 +89,7 @@ export function KeyChangedWarning({ status, onStatus }: { status: PatientStatus;
       <h2 id={`${id}-title`}>Warning: the doctor&apos;s key has changed</h2>
       <p>
         MedChatSecure refused the connection: the doctor at{' '}
-        {status.doctor ? `${status.doctor.host}:${status.doctor.port}` : 'this address'} presented a key that differs from the one
+        {status.doctor ? hostPort(status.doctor.host, status.doctor.port) : 'this address'} presented a key that differs from the one
         pinned at your first contact. This happens when the doctor reinstalled the app, and also when someone is pretending to be
         the doctor.
       </p>

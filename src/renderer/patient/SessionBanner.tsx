@@ -5,6 +5,7 @@
 import type { PatientStatus } from '../../shared/contract.js';
 import { describeCountdown, formatCountdown } from '../common/format.js';
 import { useNow } from '../common/useNow.js';
+import { hostPort } from '../../shared/address.js';
 
 export function SessionBanner({ status }: { status: PatientStatus }) {
   // Always mounted: the region announces each change of state.
@@ -16,7 +17,7 @@ export function SessionBanner({ status }: { status: PatientStatus }) {
 }
 
 function BannerContent({ status }: { status: PatientStatus }) {
-  const where = status.doctor ? `${status.doctor.host}:${status.doctor.port}` : 'the doctor';
+  const where = status.doctor ? hostPort(status.doctor.host, status.doctor.port) : 'the doctor';
   switch (status.state) {
     case 'idle':
       return <p className="banner banner-info">Not connected. Enter the doctor&apos;s address and your patient ID, then Connect.</p>;
