@@ -76,6 +76,10 @@ export interface PatientRow {
   fingerprint: string | null;
   lastDeliveredSeq: number | null;
   lastDeliveryAt: number | null;
+  /** When the doctor last heard from it (an authenticated acknowledgement or heartbeat reply); null before admission. */
+  lastHeardAt: number | null;
+  /** Silent for half the liveness bound: likely a dead link; removed at the bound. */
+  unreachable: boolean;
 }
 
 export interface BlockEntry {

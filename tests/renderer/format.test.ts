@@ -52,7 +52,7 @@ describe('describeChanges', () => {
     broadcasts: [],
   };
   const row = (id: string, stage: 'hello' | 'admitted') => ({
-    id, address: '127.0.0.1:1', stage, connectedAt: 0, admittedAt: null, fingerprint: null, lastDeliveredSeq: null, lastDeliveryAt: null,
+    id, address: '127.0.0.1:1', stage, connectedAt: 0, admittedAt: null, fingerprint: null, lastDeliveredSeq: null, lastDeliveryAt: null, lastHeardAt: null, unreachable: false,
   });
   it('announces approvals asked for, admissions and departures', () => {
     const before = { ...base, patients: [row('a', 'admitted'), row('b', 'hello')] };

@@ -30,6 +30,7 @@ export const DOCTOR_COMMAND = defineCommand({
     'max-per-address': { type: 'string', value: '8' },
     'first-message-timeout': { type: 'string', value: '3' },
     'max-custom-groups': { type: 'string', value: '16' },
+    liveness: { type: 'string', value: '30' },
     workers: { type: 'string', value: 'N' },
   },
   notes: `Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
@@ -74,6 +75,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
       maxUnauthenticatedPerAddress: wholeNumber('--max-per-address', values['max-per-address'], 8, 10_000),
       firstMessageTimeoutMs: positiveNumber('--first-message-timeout', values['first-message-timeout'], 3, 3600) * 1000,
       maxCustomGroups: wholeNumber('--max-custom-groups', values['max-custom-groups'], 16, 10_000),
+      livenessTimeoutMs: positiveNumber('--liveness', values.liveness, 30, 3600) * 1000,
     },
   });
   if (values.policy) service.setPolicy(policy);

@@ -9,7 +9,7 @@ import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { GroupChoice } from '../../shared/contract.js';
 import { FINGERPRINT_PATTERN, ID_PATTERN, ID_RULE } from '../../shared/rules.js';
-import { dataDir, defineCommand, host, port, UsageError } from './args.js';
+import { dataDir, defineCommand, host, port, positiveNumber, UsageError } from './args.js';
 
 /**
  * Prints one line that may carry text from the doctor (reasons, broadcasts): controls and
@@ -31,6 +31,7 @@ export const PATIENT_COMMAND = defineCommand({
     'data-dir': { type: 'string', value: 'DIR' },
     group: { type: 'string', choices: GROUPS },
     'accept-doctor-key': { type: 'string', value: 'FINGERPRINT' },
+    liveness: { type: 'string', value: '30' },
   },
   notes: 'Ctrl+C leaves the conference.',
 });
@@ -57,7 +58,8 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
 
   // Checked before the service starts its crypto worker, which would keep the process alive.
   const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
-  const service = await createPatientService({ dataDir: dataDir(values['data-dir'], 'patient', patientId), workers: 1 });
+  const livenessTimeoutMs = positiveNumber('--liveness', values.liveness, 30, 3600) * 1000;
+  const service = await createPatientService({ dataDir: dataDir(values['data-dir'], 'patient', patientId), workers: 1, livenessTimeoutMs });
   // Ctrl+C is caught from the start, before any line a user or a script may react to (a signal
   // with no handler would kill the process at once): during the handshake it cancels the
   // connection, once admitted it leaves the conference (opcode 90).

@@ -43,6 +43,11 @@ export interface DoctorConfig {
   maxPendingPerId: number;
   maxPendingPerAddress: number;
   maxPending: number;
+  /**
+   * An admitted patient from whom nothing authenticated arrives for this long is removed
+   * (liveness.ts: heartbeats every third of it, "unreachable" at half of it).
+   */
+  livenessTimeoutMs: number;
 }
 
 export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
@@ -67,4 +72,5 @@ export const DEFAULT_DOCTOR_CONFIG: DoctorConfig = {
   maxPendingPerId: 4,
   maxPendingPerAddress: 4,
   maxPending: 256,
+  livenessTimeoutMs: 30_000,
 };

@@ -29,7 +29,10 @@ export interface DoctorContext {
   timedOut(session: PatientSession): void;
   /** The patient proved its key and the session key. */
   proven(session: PatientSession): void;
-  delivered(session: PatientSession, seq: number): void;
+  /** An authenticated acknowledgement; true if it was the first for that broadcast. */
+  delivered(session: PatientSession, seq: number): boolean;
+  /** An unreachable patient answered again. */
+  reachable(session: PatientSession): void;
   exited(session: PatientSession): void;
   peerDisconnected(session: PatientSession, code: string, reason: string): void;
   sessionClosed(session: PatientSession, wasAdmitted: boolean): void;

@@ -20,6 +20,7 @@ import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
 import { DoctorIdentity } from './identity.js';
+import { Liveness } from './liveness.js';
 import { LookAlikeIndex } from './look-alike.js';
 import { ApprovalDesk } from './approvals.js';
 import { sourceOf } from './pending-requests.js';
@@ -45,6 +46,7 @@ export class Doctor implements DoctorContext {
   readonly identity: DoctorIdentity;
   readonly replays: ReplayCache;
   readonly conference: Conference;
+  private readonly liveness: Liveness<PatientSession>;
   private readonly store: Store;
   private readonly limiter: AddressLimiter;
   private readonly gate: ConnectionGate;
@@ -110,7 +112,26 @@ export class Doctor implements DoctorContext {
         this.notify();
       },
     });
+    this.liveness = new Liveness<PatientSession>({
+      boundMs: this.config.livenessTimeoutMs,
+      timers: this.timers,
+      now: deps.now,
+      peers: () => this.admittedSessions(),
+      heartbeat: (session, everyMs) => session.heartbeat(everyMs),
+      unreachable: (session, silentMs) => {
+        this.audit('unreachable', session.patientId, session.address, `nothing authenticated for ${seconds(silentMs)} s; removed at ${seconds(this.config.livenessTimeoutMs)} s unless it answers`);
+        this.notify();
+      },
+      dead: (session, silentMs) => {
+        this.audit('unreachable', session.patientId, session.address, `nothing authenticated for ${seconds(silentMs)} s (bound ${seconds(this.config.livenessTimeoutMs)} s); removed`);
+        void session.close(disconnectMessage('UNREACHABLE'));
+      },
+    });
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
+  }
+
+  private *admittedSessions(): Iterable<PatientSession> {
+    for (const session of this.sessions) if (session.isAdmitted) yield session;
   }
 
   // ---- connections ----
@@ -274,6 +295,9 @@ export class Doctor implements DoctorContext {
     this.audit('admitted', patientId, session.address, `${why}; key ${fingerprint}`);
     // Its group key comes with the next rekey, shared with other changes in the window.
     this.conference.join(patientId, session);
+    // The first heartbeat now: the patient learns the interval before it could miss one.
+    session.heartbeat(this.liveness.everyMs);
+    this.liveness.wake();
     this.notify();
   }
 
@@ -282,8 +306,15 @@ export class Doctor implements DoctorContext {
     if (this.unauthenticated.delete(session)) this.gate.authenticated(session.socket.remoteIp);
   }
 
-  delivered(session: PatientSession, seq: number): void {
-    if (this.conference.delivered(session.patientId!, seq)) this.notify();
+  delivered(session: PatientSession, seq: number): boolean {
+    if (!this.conference.delivered(session.patientId!, seq)) return false;
+    this.notify();
+    return true;
+  }
+
+  reachable(session: PatientSession): void {
+    this.audit('reachable', session.patientId, session.address, 'answered again; no longer unreachable');
+    this.notify();
   }
 
   exited(session: PatientSession): void {
@@ -350,6 +381,7 @@ export class Doctor implements DoctorContext {
   async shutdown(): Promise<void> {
     const sessions = [...this.sessions];
     await Promise.all(sessions.map((s) => s.close(disconnectMessage('SHUTDOWN'))));
+    this.liveness.stop();
     this.conference.clear();
     this.desk.clear();
   }
@@ -368,6 +400,8 @@ export class Doctor implements DoctorContext {
         fingerprint: s.fingerprint,
         lastDeliveredSeq: s.lastDeliveredSeq,
         lastDeliveryAt: s.lastDeliveryAt,
+        lastHeardAt: s.isAdmitted ? s.lastHeardAt : null,
+        unreachable: s.unreachable,
       }));
   }
 
@@ -378,4 +412,9 @@ export class Doctor implements DoctorContext {
   setPolicy(policy: DoctorConfig['policy']): void {
     this.config.policy = policy;
   }
+}
+
+/** Milliseconds as seconds with one decimal, for audit rows. */
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }

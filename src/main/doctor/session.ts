@@ -20,6 +20,8 @@ import {
   encodeDoctorMessage,
   exitInput,
   ackInput,
+  heartbeatInput,
+  heartbeatReplyInput,
   keyExchangeTranscript,
   sessionTokenTranscript,
   sessionVerifier,
@@ -54,6 +56,13 @@ export class PatientSession {
   admittedAt: number | null = null;
   lastDeliveredSeq: number | null = null;
   lastDeliveryAt: number | null = null;
+  /** Liveness (liveness.ts): the last authenticated sign of life, the last heartbeat sent, and whether it is overdue. */
+  lastHeardAt = 0;
+  lastHeartbeatAt = 0;
+  unreachable = false;
+  private heartbeatKey: Uint8Array | null = null;
+  private heartbeatsSent = 0;
+  private heartbeatsAnswered = 0;
 
   private patientKey: PublicKey | null = null;
   private doctorKey: KeyPair | null = null;
@@ -181,6 +190,8 @@ export class PatientSession {
     this.sessionKey?.fill(0);
     this.ackKey?.fill(0);
     this.exitKey?.fill(0);
+    this.heartbeatKey?.fill(0);
+    this.heartbeatKey = null;
     this.groupKeyWrap?.encKey.fill(0);
     this.groupKeyWrap?.macKey.fill(0);
     this.sessionKey = this.ackKey = this.exitKey = null;
@@ -208,6 +219,7 @@ export class PatientSession {
         break;
       case 'admitted':
         if (message.op === PATIENT_OP.ACK) return this.onAck(message);
+        if (message.op === PATIENT_OP.HEARTBEAT_REPLY) return this.onHeartbeatReply(message);
         if (message.op === PATIENT_OP.EXIT) return this.onExit(message);
         break;
       default:
@@ -307,7 +319,7 @@ export class PatientSession {
     if (!this.isFresh(m.ts)) return void this.handshakeFailed('STALE_TIMESTAMP');
     const expected = sessionVerifier((d) => this.ctx.crypto.engine.hash(d), this.sessionKey!, m.ts);
     if (!constantTimeEqual(expected, Buffer.from(m.skv, 'hex'))) return void this.handshakeFailed('BAD_VERIFIER');
-    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey } = deriveSessionSubkeys(
+    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey, heartbeatKey: this.heartbeatKey } = deriveSessionSubkeys(
       this.ctx.crypto.engine,
       this.sessionKey!,
     ));
@@ -331,7 +343,38 @@ export class PatientSession {
   admit(): void {
     this.clearTimer();
     this.stage = 'admitted';
-    this.admittedAt = this.ctx.now();
+    this.admittedAt = this.lastHeardAt = this.lastHeartbeatAt = this.ctx.now();
+  }
+
+  /** Opcode 45: the next counter, and the interval the doctor keeps, MACed for this patient. */
+  heartbeat(everyMs: number): void {
+    if (!this.isAdmitted || !this.heartbeatKey) return;
+    const n = ++this.heartbeatsSent;
+    const tag = hex(this.ctx.crypto.engine.hmac(this.heartbeatKey, heartbeatInput(this.patientId!, n, everyMs)));
+    this.lastHeartbeatAt = this.ctx.now();
+    this.send({ op: DOCTOR_OP.HEARTBEAT, n, every: everyMs, tag });
+  }
+
+  /** An authenticated, new message from the patient: it is alive. */
+  private heard(): void {
+    this.lastHeardAt = this.ctx.now();
+    if (this.unreachable) {
+      this.unreachable = false;
+      this.ctx.reachable(this);
+    }
+  }
+
+  /**
+   * Opcode 55 answers heartbeat n: a counter never sent or a wrong tag ends the session; an
+   * answer repeated (a replay of an older frame) proves nothing and is ignored.
+   */
+  private onHeartbeatReply(m: PatientMessageOf<55>): void {
+    if (m.n < 1 || m.n > this.heartbeatsSent) throw new ProtocolError('BAD_HEARTBEAT', `reply to heartbeat ${m.n}, never sent`);
+    const tag = this.ctx.crypto.engine.hmac(this.heartbeatKey!, heartbeatReplyInput(this.patientId!, m.n));
+    if (!constantTimeEqual(tag, Buffer.from(m.tag, 'hex'))) throw new ProtocolError('BAD_HEARTBEAT');
+    if (m.n <= this.heartbeatsAnswered) return;
+    this.heartbeatsAnswered = m.n;
+    this.heard();
   }
 
   private onAck(m: PatientMessageOf<50>): void {
@@ -339,7 +382,8 @@ export class PatientSession {
     if (!constantTimeEqual(tag, Buffer.from(m.tag, 'hex'))) throw new ProtocolError('BAD_ACK');
     this.lastDeliveredSeq = m.seq;
     this.lastDeliveryAt = this.ctx.now();
-    this.ctx.delivered(this, m.seq);
+    // Only a first acknowledgement of a broadcast shows the patient alive: a repeat may be a replay.
+    if (this.ctx.delivered(this, m.seq)) this.heard();
   }
 
   private async onExit(m: PatientMessageOf<90>): Promise<void> {

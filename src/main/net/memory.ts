@@ -3,9 +3,12 @@
  * peer) without sockets. Like FramedSocket, each end hands frames to its handler one at a time,
  * in order, waiting for the handler before the next; `end(last)` delivers the last frame before
  * the peer sees the close. Frames are copied, so neither side can change what the other holds.
+ * A `link` shared by both ends models the path between them: while `link.up` is false, frames
+ * vanish on the way as on a dead network path (the sender is not told, as with TCP).
  */
 import { ProtocolError } from '../protocol/index.js';
 import type { FrameHandler, FramedChannel } from './channel.js';
+import { hostPort } from '../../shared/address.js';
 
 class MemoryChannel implements FramedChannel {
   peer!: MemoryChannel;
@@ -19,6 +22,7 @@ class MemoryChannel implements FramedChannel {
   constructor(
     readonly address: string,
     readonly remoteIp: string,
+    private readonly link: { up: boolean },
   ) {}
 
   get isOpen(): boolean {
@@ -32,7 +36,7 @@ class MemoryChannel implements FramedChannel {
 
   send(body: Uint8Array): boolean {
     if (!this.isOpen || this.peer.closed) return false;
-    this.peer.receive(new Uint8Array(body));
+    if (this.link.up) this.peer.receive(new Uint8Array(body));
     return true;
   }
 
@@ -96,10 +100,11 @@ class MemoryChannel implements FramedChannel {
 export function createChannelPair(
   a: { ip: string; port: number } = { ip: '127.0.0.1', port: 40000 },
   b: { ip: string; port: number } = { ip: '127.0.0.1', port: 5050 },
+  link: { up: boolean } = { up: true },
 ): [FramedChannel, FramedChannel] {
   // Each end reports its PEER's address, as a socket's remoteAddress does.
-  const first = new MemoryChannel(`${b.ip}:${b.port}`, b.ip);
-  const second = new MemoryChannel(`${a.ip}:${a.port}`, a.ip);
+  const first = new MemoryChannel(hostPort(b.ip, b.port), b.ip, link);
+  const second = new MemoryChannel(hostPort(a.ip, a.port), a.ip, link);
   first.peer = second;
   second.peer = first;
   return [first, second];

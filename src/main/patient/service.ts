@@ -20,6 +20,8 @@ import { hostPort } from '../../shared/address.js';
 export interface PatientServiceOptions extends ServiceOptions {
   maxClockSkewMs?: number;
   handshakeTimeoutMs?: number;
+  /** Nothing authenticated from the doctor for this long ends the session as a dead link (default 30 s). */
+  livenessTimeoutMs?: number;
   /** The source address to dial from (a multi-homed machine); the system's choice by default. */
   localAddress?: string;
 }
@@ -213,6 +215,7 @@ class PatientService implements PatientServiceApi {
         // Long enough to wait out a busy doctor in a join storm (its own deadline counts only our time).
         handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
         ...(this.options.timers ? { timers: this.options.timers } : {}),
+        ...(this.options.livenessTimeoutMs ? { livenessTimeoutMs: this.options.livenessTimeoutMs } : {}),
       });
       this.update({ state: 'handshake', steps: [{ step: 'connect', at: this.now() }] });
       this.record('connect', `connecting as ${request.patientId} with ${this.current.group}`);

@@ -35,6 +35,8 @@ import {
   encodePatientMessage,
   exitInput,
   groupKeyAad,
+  heartbeatInput,
+  heartbeatReplyInput,
   keyExchangeTranscript,
   sessionTokenTranscript,
   sessionVerifier,
@@ -56,7 +58,8 @@ export interface PatientSessionEvents {
   admitted(epoch: number): void;
   message(message: FeedMessage): void;
   dropped(why: string): void;
-  ended(outcome: { state: 'blocked' | 'key-changed' | 'disconnected'; reason: string; blockedUntil?: number }): void;
+  /** `unreachable`: the doctor fell silent past the liveness bound (a dead link, not a refusal). */
+  ended(outcome: { state: 'blocked' | 'key-changed' | 'disconnected'; reason: string; blockedUntil?: number; unreachable?: boolean }): void;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -82,6 +85,11 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 type Stage = 'hello' | 'session-token' | 'verifier-sent' | 'admitted' | 'closed';
 
+/** The patient's liveness bound by default (issue 10: a dead link noticed within 30 s). */
+export const DEFAULT_LIVENESS_MS = 30_000;
+/** A doctor's heartbeat interval is believed up to this (its tag proves it is the doctor's, not that it is sane). */
+const MAX_HEARTBEAT_EVERY_MS = 10 * 60_000;
+
 export class PatientSession {
   private stage: Stage = 'hello';
   private doctorKey: PublicKey | null = null;
@@ -93,9 +101,15 @@ export class PatientSession {
   private broadcastKeys: SealKeys | null = null;
   private ackKey: Uint8Array | null = null;
   private exitKey: Uint8Array | null = null;
+  private heartbeatKey: Uint8Array | null = null;
   private epoch = 0;
   private lastSeq = 0;
   private timer: TimerHandle | null = null;
+  /** Liveness: the last authenticated message from the doctor, the last heartbeat's counter and interval. */
+  private lastHeardAt = 0;
+  private lastHeartbeat = 0;
+  private doctorEveryMs = 0;
+  private livenessTimer: TimerHandle | null = null;
 
   constructor(
     private readonly socket: FramedChannel,
@@ -104,8 +118,46 @@ export class PatientSession {
     private readonly crypto: AsyncCrypto,
     private readonly now: () => number,
     private readonly events: PatientSessionEvents,
-    private readonly options: { maxClockSkewMs: number; handshakeTimeoutMs: number; timers?: Timers },
+    private readonly options: {
+      maxClockSkewMs: number;
+      handshakeTimeoutMs: number;
+      timers?: Timers;
+      /** Nothing authenticated from the doctor for this long ends the session (default 30 s; at least 3 heartbeat intervals). */
+      livenessTimeoutMs?: number;
+    },
   ) {}
+
+  private get timers(): Timers {
+    return this.options.timers ?? systemTimers;
+  }
+
+  /** The liveness bound: ours, widened to three of the doctor's heartbeat intervals if those are longer. */
+  get livenessBoundMs(): number {
+    return Math.max(this.options.livenessTimeoutMs ?? DEFAULT_LIVENESS_MS, 3 * this.doctorEveryMs);
+  }
+
+  private heard(): void {
+    this.lastHeardAt = this.now();
+  }
+
+  /** Every sixth of the bound: a doctor silent for more than the bound less a tick is taken as gone. */
+  private watchLiveness(): void {
+    const tick = Math.max(1, Math.floor(this.livenessBoundMs / 6));
+    this.livenessTimer = this.timers.after(tick, () => {
+      if (this.stage !== 'admitted') return;
+      const silent = this.now() - this.lastHeardAt;
+      const bound = this.livenessBoundMs;
+      if (silent > bound - tick) {
+        this.finish({
+          state: 'disconnected',
+          reason: `Nothing authenticated arrived from the doctor for ${(silent / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(0)} s); the link is taken as dead.`,
+          unreachable: true,
+        });
+        return void this.socket.destroy();
+      }
+      this.watchLiveness();
+    });
+  }
 
   start(): void {
     this.timer = (this.options.timers ?? systemTimers).after(this.options.handshakeTimeoutMs, () => void this.fail('HANDSHAKE_TIMEOUT'));
@@ -127,7 +179,8 @@ export class PatientSession {
     if (this.stage === 'closed') return;
     this.stage = 'closed';
     this.timer?.cancel();
-    for (const key of [this.sessionKey, this.ackKey, this.exitKey, this.groupKeyWrap?.encKey, this.groupKeyWrap?.macKey, this.broadcastKeys?.encKey, this.broadcastKeys?.macKey]) {
+    this.livenessTimer?.cancel();
+    for (const key of [this.sessionKey, this.ackKey, this.exitKey, this.heartbeatKey, this.groupKeyWrap?.encKey, this.groupKeyWrap?.macKey, this.broadcastKeys?.encKey, this.broadcastKeys?.macKey]) {
       key?.fill(0);
     }
     this.sk = 0n;
@@ -180,6 +233,8 @@ export class PatientSession {
     }
     if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === DOCTOR_OP.GROUP_KEY) return this.onGroupKey(m);
     if (this.stage === 'admitted' && m.op === DOCTOR_OP.BROADCAST) return this.onBroadcast(m);
+    // The doctor's first heartbeat comes with admission, possibly before the group key.
+    if ((this.stage === 'verifier-sent' || this.stage === 'admitted') && m.op === DOCTOR_OP.HEARTBEAT) return this.onHeartbeat(m);
     throw new ProtocolError('OUT_OF_ORDER', `opcode ${m.op} during ${this.stage}`);
   }
 
@@ -232,7 +287,7 @@ export class PatientSession {
     const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
     this.sessionKey = deriveSessionKey(hash, ctx, this.sk, this.mine!, { ts: m.ts, rn: m.rn });
     this.sk = 0n;
-    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey } = deriveSessionSubkeys(
+    ({ groupKeyWrap: this.groupKeyWrap, ackKey: this.ackKey, exitKey: this.exitKey, heartbeatKey: this.heartbeatKey } = deriveSessionSubkeys(
       this.crypto.engine,
       this.sessionKey,
     ));
@@ -257,9 +312,11 @@ export class PatientSession {
     this.broadcastKeys = deriveBroadcastKeys(this.crypto.engine, groupKey);
     groupKey.fill(0);
     this.epoch = m.epoch;
+    this.heard();
     if (this.stage !== 'admitted') {
       this.stage = 'admitted';
       this.timer?.cancel();
+      this.watchLiveness();
       this.events.step('admitted');
       this.events.admitted(m.epoch);
     }
@@ -283,8 +340,24 @@ export class PatientSession {
       return this.events.dropped(`broadcast ${m.seq}: not UTF-8 text`);
     }
     this.lastSeq = m.seq;
+    this.heard();
     this.events.message({ seq: m.seq, epoch: m.epoch, sentAt: m.ts, receivedAt: this.now(), text });
     const tag = hex(this.crypto.engine.hmac(this.ackKey!, ackInput(this.patientId, m.epoch, m.seq)));
     this.send({ op: PATIENT_OP.ACK, epoch: m.epoch, seq: m.seq, tag });
+  }
+
+  /**
+   * Opcode 45: answered with opcode 55 for the same counter. A wrong tag ends the session; a
+   * counter that does not advance (a replayed heartbeat) is dropped unanswered and proves nothing.
+   */
+  private onHeartbeat(m: DoctorMessageOf<45>): void {
+    const tag = this.crypto.engine.hmac(this.heartbeatKey!, heartbeatInput(this.patientId, m.n, m.every));
+    if (!constantTimeEqual(tag, Buffer.from(m.tag, 'hex'))) throw new ProtocolError('BAD_HEARTBEAT');
+    if (m.n <= this.lastHeartbeat) return this.events.dropped(`heartbeat ${m.n} repeats or precedes ${this.lastHeartbeat}`);
+    this.lastHeartbeat = m.n;
+    this.doctorEveryMs = Math.min(m.every, MAX_HEARTBEAT_EVERY_MS);
+    this.heard();
+    const reply = hex(this.crypto.engine.hmac(this.heartbeatKey!, heartbeatReplyInput(this.patientId, m.n)));
+    this.send({ op: PATIENT_OP.HEARTBEAT_REPLY, n: m.n, tag: reply });
   }
 }

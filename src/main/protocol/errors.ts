@@ -34,6 +34,8 @@ export const DISCONNECT_REASONS = {
   DOCTOR_KEY_CHANGED: "The doctor's key differs from the pinned one; compare fingerprints before accepting it.",
   BAD_ACK: 'A delivery acknowledgement did not authenticate.',
   BAD_EXIT: 'An exit notice did not authenticate.',
+  BAD_HEARTBEAT: 'A heartbeat did not authenticate.',
+  UNREACHABLE: 'Nothing authenticated arrived from the peer within the liveness bound; the link is taken as dead.',
   DUPLICATE_SESSION: 'A second session for this patient id is in progress.',
   SHUTDOWN: 'The doctor ended the conference.',
   CANCELLED: 'The patient cancelled the connection.',

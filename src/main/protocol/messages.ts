@@ -13,7 +13,7 @@ type Schema = Readonly<Record<string, FieldKind>>;
 type Shape<S extends Schema> = { -readonly [K in keyof S]: FieldValue<S[K]> };
 
 /** Opcodes a patient sends, by name (20 means something else in each direction). */
-export const PATIENT_OP = { HELLO: 5, KEY_EXCHANGE: 10, VERIFIER: 20, ACK: 50, DISCONNECT: 60, EXIT: 90 } as const;
+export const PATIENT_OP = { HELLO: 5, KEY_EXCHANGE: 10, VERIFIER: 20, ACK: 50, HEARTBEAT_REPLY: 55, DISCONNECT: 60, EXIT: 90 } as const;
 
 /** Opcodes a doctor sends, by name. */
 export const DOCTOR_OP = {
@@ -21,6 +21,7 @@ export const DOCTOR_OP = {
   SESSION_TOKEN: 20,
   GROUP_KEY: 30,
   BROADCAST: 40,
+  HEARTBEAT: 45,
   DISCONNECT: 60,
   AWAITING_APPROVAL: 70,
   BLOCKED: 80,
@@ -32,6 +33,7 @@ const FROM_PATIENT = {
   [PATIENT_OP.KEY_EXCHANGE]: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
   [PATIENT_OP.VERIFIER]: { ts: 'time', skv: 'digest' },
   [PATIENT_OP.ACK]: { epoch: 'uint', seq: 'uint', tag: 'digest' },
+  [PATIENT_OP.HEARTBEAT_REPLY]: { n: 'uint', tag: 'digest' },
   [PATIENT_OP.DISCONNECT]: { code: 'text', reason: 'text' },
   [PATIENT_OP.EXIT]: { patientId: 'id', ts: 'time', tag: 'digest' },
 } as const satisfies Record<number, Schema>;
@@ -42,6 +44,7 @@ const FROM_DOCTOR = {
   [DOCTOR_OP.SESSION_TOKEN]: { ts: 'time', rn: 'nonce', patientId: 'id', c1: 'bigint', c2: 'bigint', r: 'bigint', s: 'bigint' },
   [DOCTOR_OP.GROUP_KEY]: { epoch: 'uint', box: 'bytes' },
   [DOCTOR_OP.BROADCAST]: { epoch: 'uint', seq: 'uint', ts: 'time', box: 'bytes' },
+  [DOCTOR_OP.HEARTBEAT]: { n: 'uint', every: 'uint', tag: 'digest' },
   [DOCTOR_OP.DISCONNECT]: { code: 'text', reason: 'text' },
   [DOCTOR_OP.AWAITING_APPROVAL]: { status: 'text' },
   [DOCTOR_OP.BLOCKED]: { reason: 'text', until: 'time' },

@@ -80,6 +80,8 @@ export interface SessionSubkeys {
   ackKey: Uint8Array;
   /** Authenticates the exit notice (opcode 90). */
   exitKey: Uint8Array;
+  /** Authenticates heartbeats both ways (opcodes 45 and 55). */
+  heartbeatKey: Uint8Array;
 }
 
 
@@ -89,6 +91,7 @@ export function deriveSessionSubkeys(kdf: KeyDeriver, sessionKey: Uint8Array): S
     groupKeyWrap: kdf.deriveSealKeys(sessionKey, 'op30 group key'),
     ackKey: kdf.hkdf(sessionKey, undefined, encodeFields([HKDF_LABEL, 'op50 ack']), 32),
     exitKey: kdf.hkdf(sessionKey, undefined, encodeFields([HKDF_LABEL, 'op90 exit']), 32),
+    heartbeatKey: kdf.hkdf(sessionKey, undefined, encodeFields([HKDF_LABEL, 'op45 op55 heartbeat']), 32),
   };
 }
 
@@ -107,6 +110,16 @@ export function broadcastAad(epoch: number, seq: number, ts: number): Uint8Array
 
 export function ackInput(patientId: string, epoch: number, seq: number): Uint8Array {
   return encodeFields(['medchat/op50/v1', patientId, epoch, seq]);
+}
+
+/** What opcode 45's tag covers: the doctor's counter and its heartbeat interval, for this patient. */
+export function heartbeatInput(patientId: string, n: number, every: number): Uint8Array {
+  return encodeFields(['medchat/op45/v1', patientId, n, every]);
+}
+
+/** What opcode 55's tag covers: the counter of the heartbeat it answers. */
+export function heartbeatReplyInput(patientId: string, n: number): Uint8Array {
+  return encodeFields(['medchat/op55/v1', patientId, n]);
 }
 
 export function exitInput(patientId: string, ts: number): Uint8Array {

@@ -79,6 +79,11 @@ function PatientRowView({ patient, onBlocked }: { patient: PatientRow; onBlocked
       </th>
       <td>
         <StageStepper stage={patient.stage} />
+        {patient.unreachable ? (
+          <span className="badge badge-warn" role="status">
+            Unreachable{patient.lastHeardAt ? <> since <Time at={patient.lastHeardAt} /></> : null}: removed if it stays silent
+          </span>
+        ) : null}
       </td>
       <td className="nowrap">
         <span className="sub-label">Connected</span> <Time at={patient.connectedAt} />

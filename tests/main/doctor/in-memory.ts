@@ -58,15 +58,22 @@ export interface MemoryPatient {
   dropped: string[];
   /** The doctor's end of the channel: a test can send frames as if from the doctor (or a relay). */
   doctorEnd: FramedChannel;
+  /** The patient's end: a test can wrap its send() to mute or record what the patient sends. */
+  patientEnd: FramedChannel;
+  /** The path between them: `link.up = false` drops every frame both ways, as a dead link does. */
+  link: { up: boolean };
+  /** When its session ended (fake time). */
+  endedAt: number | null;
 }
 
 /** A real patient session dialling `d` over an in-memory channel, from `ip`. */
-export function memoryPatient(d: MemoryDoctor, id: string, options: { ip?: string; keyPair?: KeyPair } = {}): MemoryPatient {
-  const [patientEnd, doctorEnd] = createChannelPair({ ip: options.ip ?? '127.0.0.1', port: nextPort++ }, { ip: '127.0.0.1', port: 5050 });
+export function memoryPatient(d: MemoryDoctor, id: string, options: { ip?: string; keyPair?: KeyPair; livenessTimeoutMs?: number } = {}): MemoryPatient {
+  const link = { up: true };
+  const [patientEnd, doctorEnd] = createChannelPair({ ip: options.ip ?? '127.0.0.1', port: nextPort++ }, { ip: '127.0.0.1', port: 5050 }, link);
   d.doctor.accept(doctorEnd);
   const crypto = new AsyncCrypto({ workers: 0 });
   const keyPair = options.keyPair ?? crypto.engine.generateKeyPair(FFDHE2048);
-  const patient = { id, keyPair, state: 'handshake', reason: null, blockedUntil: null, messages: [], firstEpoch: null, dropped: [], doctorEnd } as unknown as MemoryPatient;
+  const patient = { id, keyPair, state: 'handshake', reason: null, blockedUntil: null, messages: [], firstEpoch: null, dropped: [], doctorEnd, patientEnd, link, endedAt: null } as unknown as MemoryPatient;
   patient.session = new PatientSession(
     patientEnd,
     id,
@@ -87,10 +94,11 @@ export function memoryPatient(d: MemoryDoctor, id: string, options: { ip?: strin
       ended: (outcome) => {
         patient.state = outcome.state;
         patient.reason = outcome.reason;
+        patient.endedAt = d.time.now();
         patient.blockedUntil = outcome.blockedUntil ?? null;
       },
     },
-    { maxClockSkewMs: 5_000, handshakeTimeoutMs: 15_000, timers: d.time },
+    { maxClockSkewMs: 5_000, handshakeTimeoutMs: 15_000, timers: d.time, ...(options.livenessTimeoutMs ? { livenessTimeoutMs: options.livenessTimeoutMs } : {}) },
   );
   patient.session.start();
   return patient;
