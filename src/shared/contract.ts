@@ -120,6 +120,8 @@ export interface DoctorStatus {
   rekeyBeforeBroadcast: boolean;
   epoch: number;
   fingerprints: KeyFingerprint[];
+  /** While not listening: where the doctor last listened, to offer "Resume listening" (after a restart too). */
+  resume: { host: string; port: number } | null;
 }
 
 export interface BroadcastReceipt {
@@ -150,7 +152,9 @@ export type PatientState =
   | 'admitted'
   | 'blocked'
   | 'key-changed'
-  | 'disconnected';
+  | 'disconnected'
+  /** The session ended for a reason that may pass (a doctor restart, a dead link): dialling again at `reconnect.at`. */
+  | 'reconnecting';
 
 export interface PatientStatus {
   state: PatientState;
@@ -170,6 +174,8 @@ export interface PatientStatus {
   /** Why the last session ended or failed, for people. */
   reason: string | null;
   generation: { phase: string; elapsedMs: number } | null;
+  /** While reconnecting (or dialling again): the attempt and when it starts (ms since 1970). */
+  reconnect: { attempt: number; at: number } | null;
 }
 
 export interface FeedMessage {

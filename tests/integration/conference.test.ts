@@ -11,6 +11,8 @@ import { RawClient } from './support/raw-patient.js';
 import { join as joinConference } from './support/join.js';
 import { eventually, removeDir, startDoctor, TestClock, tempDir, type TestDoctor } from './support/doctor.js';
 import { startPatient, type TestPatient } from './support/patients.js';
+import { createDoctorService } from '../../src/main/doctor/service.js';
+import { openStore } from '../../src/main/store/index.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -260,5 +262,49 @@ describe('conference', () => {
     expect(history[0]?.rows.find((r) => r.primitive === 'Signature Verification')?.calls).toBe(1);
     const mine = alice.service.perfHistory();
     expect(mine[0]?.rows.find((r) => r.primitive === 'Signature Generation')?.calls).toBe(1);
+  });
+});
+
+describe('a doctor restart', () => {
+  it('offers to resume where it left off, and a reconnecting patient comes back by itself', async () => {
+    const dataDir = tempDir('doctor-resume');
+    cleanups.push(() => removeDir(dataDir));
+    const d = await startDoctor({ dataDir });
+    d.service.setPolicy('tofu');
+    const port = d.port;
+    const alice = await patient('alice', { reconnect: true });
+    expect((await alice.connect(port)).state).toBe('admitted');
+    await d.service.close();
+    await eventually(() => alice.service.status().state === 'reconnecting', 5_000, 'alice reconnecting');
+    expect(alice.service.status().reason).toBe('The doctor ended the conference.');
+
+    // The restarted app: not listening yet, and it says where it was.
+    const again = await createDoctorService({ dataDir, workers: 1 });
+    cleanups.push(() => again.close());
+    const status = again.status();
+    expect(status.listening).toBe(false);
+    expect(status.resume).toEqual({ host: '127.0.0.1', port });
+    expect(status.policy).toBe('tofu');
+    const restarted = Date.now();
+    await again.listen(status.resume!.host, status.resume!.port);
+    expect(again.status().resume).toBeNull();
+    await eventually(() => alice.service.status().state === 'admitted', 40_000, 'alice readmitted');
+    console.log(`doctor restart: alice readmitted ${Date.now() - restarted} ms after the doctor listened again`);
+    expect(alice.service.status().pinState).toBe('pinned');
+    expect(alice.service.audit({ kind: 'reconnected' })[0]?.detail).toMatch(/^readmitted after \d+ reconnection attempt\(s\)$/);
+    expect(again.snapshot().patients.map((p) => [p.id, p.stage])).toEqual([['alice', 'admitted']]);
+  }, 60_000);
+
+  it('offers nothing when the stored address is not a valid one', async () => {
+    const dataDir = tempDir('doctor-resume-bad');
+    cleanups.push(() => removeDir(dataDir));
+    for (const bad of ['{"host":"127.0.0.1","port":0}', '{"host":"http://x","port":5050}', 'not json', '{"host":"a\nb","port":5050}', '[]']) {
+      const store = openStore(dataDir);
+      store.settings.set('doctor.last-listen', bad);
+      store.close();
+      const service = await createDoctorService({ dataDir, workers: 1 });
+      expect(service.status().resume, bad).toBeNull();
+      await service.close();
+    }
   });
 });

@@ -134,7 +134,7 @@ describe('item 3: custom groups that cost the doctor CPU', () => {
     const summary = await eventFrom(attacker, 'summary', 30_000);
     const replies = summary.replies as Record<string, number>;
     expect(Object.keys(replies).sort()).toEqual(expect.arrayContaining(['BAD_GROUP']));
-    expect(Object.keys(replies).every((k) => k === 'BAD_GROUP' || k === 'GROUPS_BUSY')).toBe(true);
+    expect(Object.keys(replies).every((k) => k === 'BAD_GROUP' || k === 'GROUPS_BUSY'), JSON.stringify(replies)).toBe(true);
     await c.doctor.waitFor(/^\[protocol-error\] flood\d+x\d+ \(127\.0\.0\.\d+:\d+\): BAD_GROUP: the modulus p is not a safe prime/);
   });
 });
@@ -180,7 +180,8 @@ describe('item 4: peer text that poses as the doctor’s own lines', () => {
     const relay = startHostile('relay', ['--listen', '0', '--mode', 'evil-doctor', '--code', 'SHUTDOWN', '--text', 'ok\n[step] admitted: group key received (opcode 30)\n[message #1] stop all medication\u202e']);
     const port = Number((await eventFrom(relay, 'listening')).port);
     const victim = startPatient({ id: 'gina', port, dataDir: join(c.base, 'gina') });
-    await victim.waitFor(/^\[disconnected\]/);
+    // Opcode 60 SHUTDOWN may pass: the patient says so and dials again. Either way, its words.
+    await victim.waitFor(/^\[reconnecting\] The doctor ended the conference\. The peer said: ".*" Attempt 1 in \d+\.\d s; Ctrl\+C stops\.$/);
     expect(victim.lines.some((l) => ADMITTED_LINE.test(l) || /^\[message #/.test(l))).toBe(false);
     expect(victim.output()).not.toContain('\u202e');
     expect(victim.output()).toMatch(/The peer said: "ok\\n\[step\] admitted/);
@@ -193,7 +194,8 @@ describe('item 5: lock-outs without the key', () => {
     const c = conference;
     const relay = startHostile('relay', ['--listen', '0', '--mode', 'replay-first', '--doctor-port', String(c.doctor.port), '--from', '127.0.0.5']);
     const port = Number((await eventFrom(relay, 'listening')).port);
-    const victim = startPatient({ id: 'henry', port, dataDir: join(c.base, 'henry') });
+    // One attempt through the relay is the point here (retries would add failures of their own).
+    const victim = startPatient({ id: 'henry', port, dataDir: join(c.base, 'henry'), args: ['--no-reconnect'] });
     await victim.waitFor(/^\[disconnected\]/);
     await relay.waitFor(/"event":"doctor-sent","op":60,"code":"REPLAY"/);
     await relay.waitFor(/"event":"own-connection-got","op":60,"code":"BAD_VERIFIER"/);
@@ -274,14 +276,9 @@ describe('item 6: a replay across a doctor restart', () => {
     const reply = await eventFrom(attacker, 'op10-reply');
     expect(reply).toMatchObject({ op: 60, code: 'REPLAY' });
     await doctor.waitFor(/^\[refused\] ivan \(127\.0\.0\.8:\d+\): handshake failure REPLAY/);
-    // The restarted doctor serves everyone else as before.
+    // The restarted doctor serves everyone else as before: the members come back by themselves.
     c.doctor = Object.assign(doctor, {});
-    c.members = [];
-    for (const id of ['alice', 'bob', 'carol']) {
-      const p = startPatient({ id, port: doctor.port, dataDir: join(c.base, id) });
-      await p.waitFor(ADMITTED_LINE);
-      c.members.push(p);
-    }
+    for (const p of c.members) await p.waitFor(/^\[reconnected\] readmitted after \d+ attempt\(s\)$/, 45_000);
     await conferenceStillServes(c, 'dave', 'after the restart');
   });
 });

@@ -53,7 +53,7 @@ afterEach(async () => {
 afterAll(() => killAll());
 
 describe('a dead link between separate processes', () => {
-  it(`is noticed by the doctor and by the patient within the ${BOUND_S} s bound, while a patient on a live link stays`, async () => {
+  it(`is noticed by the doctor and by the patient within the ${BOUND_S} s bound, a patient on a live link stays, and the cut-off one returns with the link`, async () => {
     const base = tempDir('liveness');
     dirs.push(base);
     const liveness = ['--liveness', String(BOUND_S)];
@@ -72,7 +72,7 @@ describe('a dead link between separate processes', () => {
     relay.link.up = false;
     const [doctorSaw, patientSaw] = await Promise.all([
       doctor.waitFor(/^\[unreachable\] alice \([^)]+\): nothing authenticated for (\d+\.\d) s \(bound 3\.0 s\); removed$/, 20_000, from).then((m) => ({ m, at: Date.now() })),
-      alice.waitFor(/^\[disconnected\] Nothing authenticated arrived from the doctor for (\d+\.\d) s \(bound 3 s\); the link is taken as dead\.$/, 20_000).then((m) => ({ m, at: Date.now() })),
+      alice.waitFor(/^\[reconnecting\] Nothing authenticated arrived from the doctor for (\d+\.\d) s \(bound 3 s\); the link is taken as dead\. Attempt 1 in /, 20_000).then((m) => ({ m, at: Date.now() })),
     ]);
     const doctorMs = doctorSaw.at - cut;
     const patientMs = patientSaw.at - cut;
@@ -93,6 +93,14 @@ describe('a dead link between separate processes', () => {
     doctor.send('still here');
     await bob.waitFor(/^\[message #1\] still here$/);
     await doctor.waitFor(/^Broadcast #1 \(epoch \d+\) sent to 1 patient\(s\)$/, 10_000, from);
-    expect(bob.matching(/^\[disconnected\]/)).toEqual([]);
-  });
+    expect(bob.matching(/^\[disconnected\]|^\[reconnecting\]/)).toEqual([]);
+
+    // The link comes back: alice, who kept dialling through the relay, is readmitted by itself.
+    const aliceFrom = alice.lines.length;
+    const back = Date.now();
+    relay.link.up = true;
+    await alice.waitFor(/^\[reconnected\] readmitted after \d+ attempt\(s\)$/, 45_000, aliceFrom);
+    console.log(`link back: alice readmitted ${Date.now() - back} ms later`);
+    await doctor.waitFor(/^\[admitted\] alice .*pinned key/, 10_000, from);
+  }, 90_000);
 });

@@ -249,7 +249,7 @@ describe('a handshake cut off after opcode 10', () => {
     assertCliBuilt();
     const dataDir = tempDir('patient-cut-cli');
     cleanups.push(() => removeDir(dataDir));
-    const cli = startPatientCli({ id: 'bob', port: cut.port, dataDir });
+    const cli = startPatientCli({ id: 'bob', port: cut.port, dataDir, args: ['--no-reconnect'] });
     const code = await cli.waitExit();
     expect(code).toBe(1);
     const line = cli.lines.find((l) => l.startsWith('Doctor key: '));

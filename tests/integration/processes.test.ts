@@ -99,8 +99,9 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     expect(doctor.matching(/^\[broadcast\]: seq 1, epoch \d+, 30 bytes to 3 patient\(s\)$/)).toHaveLength(1);
     expect(doctor.matching(/Dr\. Lee/)).toEqual([]);
 
-    expect(await doctor.stop()).toBe(0);
+    for (const p of patients) p.interrupt();
     for (const p of patients) expect(await p.waitExit(5_000)).toBe(0);
+    expect(await doctor.stop()).toBe(0);
   });
 
   it('b. a blocked patient gets opcode 80, stays refused after a doctor restart, and a short block expires', async () => {
@@ -162,33 +163,58 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     doctor.send('only bob should read this');
     await bob.waitFor(/^\[message #1\] only bob should read this$/);
     await doctor.waitFor(/^\[delivered\] broadcast #1 to 1\/1: bob$/);
-    expect(await doctor.stop()).toBe(0);
+    bob.interrupt();
     expect(await bob.waitExit(5_000)).toBe(0);
+    expect(await doctor.stop()).toBe(0);
   });
 
-  it('d. Ctrl+C on the doctor tells every patient, exits promptly and frees the port', async () => {
+  it('d. Ctrl+C on the doctor tells every patient and frees the port; after the restart every patient is readmitted by itself', async () => {
     const base = dir('shutdown');
     const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
     const port = doctor.port;
-    const patients = await Promise.all(['alice', 'bob'].map((id) => joinPatient(id, port, join(base, id))));
-    await membersAre(doctor, 2);
+    const ids = ['alice', 'bob', 'carol'];
+    const patients = await Promise.all(ids.map((id) => joinPatient(id, port, join(base, id))));
+    await membersAre(doctor, 3);
 
     const started = Date.now();
     expect(await doctor.stop(5_000)).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(doctor.output()).toMatch(/^Shutting down: telling every patient \(opcode 60\)\.$/m);
     expect(doctor.output()).toMatch(/^\[shutdown\]: stopped listening on 127\.0\.0\.1:\d+; patients told \(opcode 60\)$/m);
-    for (const p of patients) {
-      expect(await p.waitExit(5_000)).toBe(0);
-      expect(p.output()).toMatch(/^\[disconnected\] The doctor ended the conference\.$/m);
-    }
+    // Each patient was told, and waits to dial again (1 s, 2 s, ... with jitter) instead of exiting.
+    for (const p of patients) await p.waitFor(/^\[reconnecting\] The doctor ended the conference\. Attempt 1 in \d+\.\d s; Ctrl\+C stops\.$/);
 
-    // A new doctor listens on the same port at once: no "address already in use".
+    // A new doctor listens on the same port at once (no "address already in use"), and every
+    // patient comes back through the full handshake with its pins, on its own.
+    const from = patients.map((p) => p.lines.length);
     const next = await startDoctor({ dataDir: join(base, 'doctor'), port, ms: 5_000 });
+    const restartedAt = Date.now();
     expect(next.port).toBe(port);
     expect(next.output()).not.toMatch(/EADDRINUSE/);
+    const times = await Promise.all(
+      patients.map(async (p, i) => {
+        const back = await p.waitFor(/^\[reconnected\] readmitted after (\d+) attempt\(s\)$/, 45_000, from[i]);
+        expect(p.lines.slice(from[i]).some((l) => ADMITTED.test(l))).toBe(true);
+        return { attempts: Number(back.match[1]), ms: Date.now() - restartedAt };
+      }),
+    );
+    console.log(`after the doctor restart: ${times.map((t, i) => `${ids[i]} readmitted ${t.ms} ms after the new doctor listened (${t.attempts} attempt(s))`).join('; ')}`);
+    await membersAre(next, 3);
+    for (const t of times) expect(t.ms).toBeLessThan(35_000);
+    // Readmitted as the pinned patients they are: no new pins, no approvals.
+    expect(next.matching(/^\[admitted\] \w+ .*pinned key/)).toHaveLength(3);
+    next.send('welcome back');
+    await Promise.all(patients.map((p) => p.waitFor(/^\[message #1\] welcome back$/)));
+
+    // Ctrl+C on a reconnecting patient stops it.
     expect(await next.stop()).toBe(0);
-  });
+    for (const p of patients) {
+      await p.waitFor(/^\[reconnecting\] The doctor ended the conference\./, 10_000, from[patients.indexOf(p)]);
+      p.interrupt();
+      expect(await p.waitExit(5_000)).toBe(0);
+      expect(p.output()).toMatch(/^\[disconnected\] You stopped reconnecting\. The doctor ended the conference\.$/m);
+    }
+  }, 90_000);
 
   it('e. medchat audit --verify passes on an intact copy and names the row that was edited or deleted', async () => {
     const base = dir('audit');
@@ -270,10 +296,9 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     doctor.send('perf');
     doctor.send('list');
     await doctor.waitFor(/^Blocked \(0\):$/);
-    patients[0]!.interrupt();
-    await patients[0]!.waitExit(5_000);
+    for (const p of patients) p.interrupt();
+    for (const p of patients) await p.waitExit(5_000);
     expect(await doctor.stop()).toBe(0);
-    await patients[1]!.waitExit(5_000);
     const records = await Promise.all([
       runCli(['audit', '--data-dir', doctorDir]),
       runCli(['fingerprint', '--data-dir', doctorDir]),
@@ -330,14 +355,15 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     expect(admitted.match[1]).toMatch(/^\[::1\]:\d+$/);
     const busy = await runCli(['doctor', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'second')], 10_000);
     expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on [::1]:${doctor.port} (EADDRINUSE).`]);
-    expect(await doctor.stop()).toBe(0);
+    alice.interrupt();
     await alice.waitExit(5_000);
+    expect(await doctor.stop()).toBe(0);
 
     // The audit log, as `medchat audit` prints it, names the addresses the same way.
     const audit = await runCli(['audit', '--data-dir', join(base, 'doctor'), '--role', 'doctor']);
     expect(audit.output).toMatch(new RegExp(`listening on \\[::1\\]:${doctor.port}`));
     expect(audit.output).not.toMatch(/(^|[^[:\da-f])::1:\d/m);
-    const unreachable = await runCli(['patient', '--id', 'bob', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'bob')], 15_000);
+    const unreachable = await runCli(['patient', '--id', 'bob', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'bob'), '--no-reconnect'], 15_000);
     expect(unreachable.output).toMatch(new RegExp(`Could not reach \\[::1\\]:${doctor.port}`));
   });
 });

@@ -7,7 +7,7 @@
 import { createPatientService } from '../patient/service.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
-import type { GroupChoice } from '../../shared/contract.js';
+import type { GroupChoice, PatientState, PatientStatus } from '../../shared/contract.js';
 import { FINGERPRINT_PATTERN, ID_PATTERN, ID_RULE } from '../../shared/rules.js';
 import { dataDir, defineCommand, host, port, positiveNumber, UsageError } from './args.js';
 
@@ -32,8 +32,9 @@ export const PATIENT_COMMAND = defineCommand({
     group: { type: 'string', choices: GROUPS },
     'accept-doctor-key': { type: 'string', value: 'FINGERPRINT' },
     liveness: { type: 'string', value: '30' },
+    'no-reconnect': { type: 'boolean' },
   },
-  notes: 'Ctrl+C leaves the conference.',
+  notes: 'Ctrl+C leaves the conference (or stops reconnecting). A dropped session is retried by itself, waiting 1 s, 2 s, ... up to 30 s, unless --no-reconnect.',
 });
 const STEP_TEXT: Record<string, string> = {
   connect: 'connected to the doctor',
@@ -59,7 +60,12 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   // Checked before the service starts its crypto worker, which would keep the process alive.
   const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
   const livenessTimeoutMs = positiveNumber('--liveness', values.liveness, 30, 3600) * 1000;
-  const service = await createPatientService({ dataDir: dataDir(values['data-dir'], 'patient', patientId), workers: 1, livenessTimeoutMs });
+  const service = await createPatientService({
+    dataDir: dataDir(values['data-dir'], 'patient', patientId),
+    workers: 1,
+    livenessTimeoutMs,
+    reconnect: !values['no-reconnect'],
+  });
   // Ctrl+C is caught from the start, before any line a user or a script may react to (a signal
   // with no handler would kill the process at once): during the handshake it cancels the
   // connection, once admitted it leaves the conference (opcode 90).
@@ -73,15 +79,25 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupt);
   let printedSteps = 0;
   let lastGeneration = -1;
+  let reconnectShown = 0;
+  const showReconnect = (s: PatientStatus): void => {
+    if (s.state !== 'reconnecting' || !s.reconnect || s.reconnect.attempt === reconnectShown) return;
+    reconnectShown = s.reconnect.attempt;
+    const inS = Math.max(0, Math.round((s.reconnect.at - Date.now()) / 100) / 10);
+    say(`[reconnecting] ${s.reason ?? 'The session ended.'} Attempt ${s.reconnect.attempt} in ${inS.toFixed(1)} s; Ctrl+C stops.`);
+  };
   service.subscribe((event) => {
     if (event.channel === 'patient.changed') {
       const s = event.payload;
+      // A new attempt starts its steps again.
+      if (s.steps.length < printedSteps) printedSteps = 0;
       for (const { step } of s.steps.slice(printedSteps)) say(`[step] ${STEP_TEXT[step] ?? step}`);
       printedSteps = s.steps.length;
       if (s.generation && Math.floor(s.generation.elapsedMs / 1000) > lastGeneration) {
         lastGeneration = Math.floor(s.generation.elapsedMs / 1000);
         say(`[group] generating a fresh safe prime: ${s.generation.phase}, ${lastGeneration} s`);
       }
+      showReconnect(s);
     } else if (event.channel === 'patient.message') {
       say(`[message #${event.payload.seq}] ${event.payload.text}`);
     }
@@ -100,7 +116,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     await service.close();
     return 1;
   }
-  if (interrupted && (status.state === 'admitted' || status.state === 'handshake')) {
+  if (interrupted && (status.state === 'admitted' || status.state === 'handshake' || status.state === 'reconnecting')) {
     await service.leave();
     status = service.status();
   }
@@ -125,22 +141,31 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     return s.state === 'blocked' ? 2 : s.state === 'key-changed' ? 3 : code;
   };
 
-  if (status.state !== 'admitted' && status.state !== 'handshake') {
+  const live = (state: PatientState): boolean => state === 'admitted' || state === 'handshake' || state === 'reconnecting' || state === 'connecting';
+  if (!live(status.state)) {
     const code = ended(status.state === 'disconnected' && !interrupted ? 1 : 0);
     await service.close();
     return code;
   }
   if (status.state === 'admitted') console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance (handshake):`));
-  else say(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
+  else if (status.state === 'handshake') say(`[waiting] ${status.reason ?? 'Waiting for the doctor.'}`);
+  else showReconnect(status);
 
+  let lastAttempt = status.reconnect?.attempt ?? 0;
   const code = await new Promise<number>((resolve) => {
     onInterrupt = () => void service.leave().then(() => resolve(0));
     service.subscribe((event) => {
-      if (event.channel === 'patient.changed' && ['blocked', 'disconnected', 'key-changed'].includes(event.payload.state)) resolve(0);
-      if (event.channel === 'patient.changed' && event.payload.state === 'admitted' && status.state !== 'admitted') {
-        status = event.payload;
+      if (event.channel !== 'patient.changed') return;
+      const s = event.payload;
+      if (s.reconnect) lastAttempt = s.reconnect.attempt;
+      if (!live(s.state)) resolve(0);
+      if (s.state === 'admitted' && status.state !== 'admitted') {
+        if (lastAttempt > 0) say(`[reconnected] readmitted after ${lastAttempt} attempt(s)`);
+        lastAttempt = 0;
+        reconnectShown = 0;
         console.log(formatPerfTable(service.perf(), `Patient ${patientId} performance (handshake):`));
       }
+      status = s;
     });
   });
   const exitCode = ended(code);

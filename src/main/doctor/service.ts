@@ -24,12 +24,16 @@ import type { PerfRow } from '../../shared/metrics.js';
 import { DEFAULT_DOCTOR_CONFIG, type DoctorConfig } from './config.js';
 import { Doctor } from './doctor.js';
 import { hostPort } from '../../shared/address.js';
+import * as v from 'valibot';
+import { HOST } from '../../shared/contract-schema.js';
 
 export interface DoctorServiceOptions extends ServiceOptions {
   config?: Partial<DoctorConfig>;
 }
 
 const POLICY_KEY = 'doctor.policy';
+/** Where the doctor last listened ({ host, port } as JSON), offered as "resume" after a restart. */
+const LAST_LISTEN_KEY = 'doctor.last-listen';
 /**
  * Snapshots at most this often. A snapshot lists every patient and the recent receipts, so one
  * per turn of the event loop cost more than the work it reported during a join storm or while
@@ -109,7 +113,22 @@ class DoctorService implements DoctorServiceApi {
       rekeyBeforeBroadcast: this.doctor.config.rekeyBeforeBroadcast,
       epoch: this.doctor.conference.epoch,
       fingerprints: this.doctor.identity.fingerprints(),
+      resume: this.listener ? null : this.lastListen(),
     };
+  }
+
+  /** The last listening address, if the stored one is still a valid one (the file may come from anywhere). */
+  private lastListen(): { host: string; port: number } | null {
+    const raw = this.store.settings.get(LAST_LISTEN_KEY);
+    if (raw === undefined) return null;
+    try {
+      const value = JSON.parse(raw) as { host?: unknown; port?: unknown };
+      const { host, port } = value;
+      if (typeof host !== 'string' || !v.safeParse(HOST, host).success || !Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) return null;
+      return { host, port: port as number };
+    } catch {
+      return null;
+    }
   }
 
   snapshot(): DoctorSnapshot {
@@ -131,6 +150,7 @@ class DoctorService implements DoctorServiceApi {
       throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)} (${code}).`);
     }
     this.crypto.metrics.reset();
+    this.store.settings.set(LAST_LISTEN_KEY, JSON.stringify({ host, port: this.listener.port }));
     this.perfSessionId = this.store.perf.startSession('doctor');
     this.doctor.audit('listen', null, null, `listening on ${hostPort(host, this.listener.port)}`);
     this.changed();

@@ -15,6 +15,8 @@ import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus
 import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
+import { reconnectDelay, shouldReconnect } from './reconnect.js';
+import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers.js';
 import { hostPort } from '../../shared/address.js';
 
 export interface PatientServiceOptions extends ServiceOptions {
@@ -22,6 +24,10 @@ export interface PatientServiceOptions extends ServiceOptions {
   handshakeTimeoutMs?: number;
   /** Nothing authenticated from the doctor for this long ends the session as a dead link (default 30 s). */
   livenessTimeoutMs?: number;
+  /** Dial again by itself after a session ends for a reason that may pass (reconnect.ts); default true. */
+  reconnect?: boolean;
+  /** Jitter for the reconnection waits (Math.random by default). */
+  random?: () => number;
   /** The source address to dial from (a multi-homed machine); the system's choice by default. */
   localAddress?: string;
 }
@@ -107,6 +113,7 @@ const IDLE: PatientStatus = {
   blockedUntil: null,
   reason: null,
   generation: null,
+  reconnect: null,
 };
 
 class PatientService implements PatientServiceApi {
@@ -121,6 +128,10 @@ class PatientService implements PatientServiceApi {
   private lastRequest: ConnectRequest | null = null;
   private lastGroup: Group | null = null;
   private settle: ((status: PatientStatus) => void) | null = null;
+  private reconnectTimer: TimerHandle | null = null;
+  private reconnectAttempt = 0;
+  /** leave() while a dial is under way: drop the connection when it arrives. */
+  private stopRequested = false;
 
   constructor(
     private readonly store: Store,
@@ -187,18 +198,54 @@ class PatientService implements PatientServiceApi {
   }
 
   connect(request: ConnectRequest): Promise<PatientStatus> {
-    return this.join(request, null);
+    return this.join(request, null, false);
   }
 
-  /** Joins with the group of the request, or with `group` (a retry after accepting a new key). */
-  private async join(request: ConnectRequest, reuse: Group | null): Promise<PatientStatus> {
+  private get reconnects(): boolean {
+    return this.options.reconnect ?? true;
+  }
+
+  private get timers(): Timers {
+    return this.options.timers ?? systemTimers;
+  }
+
+  /** The session ended for a reason that may pass: dial again after the next wait (reconnect.ts). */
+  private scheduleReconnect(reason: string): void {
+    const attempt = ++this.reconnectAttempt;
+    const delay = reconnectDelay(attempt, this.options.random);
+    const at = this.now() + delay;
+    this.record('reconnecting', `attempt ${attempt} in ${(delay / 1000).toFixed(1)} s`);
+    this.update({ state: 'reconnecting', reason, reconnect: { attempt, at }, generation: null });
+    this.reconnectTimer = this.timers.after(delay, () => {
+      this.reconnectTimer = null;
+      if (this.current.state !== 'reconnecting' || !this.lastRequest) return;
+      this.join(this.lastRequest, this.lastGroup, true).catch(() => undefined);
+    });
+  }
+
+  private cancelReconnect(): void {
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = null;
+  }
+
+  /**
+   * Joins with the group of the request, or with `reuse` (a retry after accepting a new key, or
+   * a reconnection: `retry` keeps the feed and the attempt count).
+   */
+  private async join(request: ConnectRequest, reuse: Group | null, retry: boolean): Promise<PatientStatus> {
     if (this.session || this.current.state === 'generating-group' || this.current.state === 'connecting') {
       throw new ServiceError('ALREADY_CONNECTED', 'Leave the current conference first.');
     }
+    this.cancelReconnect();
+    this.stopRequested = false;
     this.lastRequest = request;
-    this.feedMessages.length = 0;
+    if (!retry) {
+      this.feedMessages.length = 0;
+      this.reconnectAttempt = 0;
+    }
     this.crypto.metrics.reset();
-    this.current = { ...IDLE, patientId: request.patientId, doctor: { host: request.host, port: request.port } };
+    const reconnect = retry ? { attempt: this.reconnectAttempt, at: this.now() } : null;
+    this.current = { ...IDLE, patientId: request.patientId, doctor: { host: request.host, port: request.port }, reconnect };
     this.update({ state: 'connecting' });
     try {
       const group = reuse ?? (await this.resolveGroup(request.group));
@@ -207,7 +254,22 @@ class PatientService implements PatientServiceApi {
       const ownFingerprint = this.identity.fingerprint(group, pair.y);
       if (created) this.record('identity-created', `new ${group.bits}-bit key ${ownFingerprint}`);
       this.update({ state: 'connecting', group: group.name === 'custom' ? `custom ${group.bits}-bit` : group.name, ownFingerprint, generation: null });
-      const socket = await connect(request.host, request.port, undefined, this.options.localAddress);
+      let socket;
+      try {
+        socket = await connect(request.host, request.port, undefined, this.options.localAddress);
+      } catch (error) {
+        // The network or the doctor is not there (yet): that may pass.
+        const reason = error instanceof Error ? error.message : 'Connection failed.';
+        if (!this.reconnects || this.stopRequested) throw error;
+        this.record('disconnected', reason);
+        this.scheduleReconnect(reason);
+        return this.status();
+      }
+      if (this.stopRequested) {
+        socket.destroy();
+        this.update({ state: 'disconnected', reason: 'You cancelled the connection.', reconnect: null });
+        return this.status();
+      }
       this.perfSessionId = this.store.perf.startSession('patient');
       const done = new Promise<PatientStatus>((resolve) => (this.settle = resolve));
       this.session = new PatientSession(socket, request.patientId, pair, this.crypto, this.now, this.sessionEvents(group, request), {
@@ -304,7 +366,10 @@ class PatientService implements PatientServiceApi {
         settle();
       },
       admitted: (epoch) => {
-        this.update({ state: 'admitted', reason: null });
+        const again = this.reconnectAttempt > 0 ? ` after ${this.reconnectAttempt} reconnection attempt(s)` : '';
+        this.reconnectAttempt = 0;
+        this.update({ state: 'admitted', reason: null, reconnect: null });
+        if (again) this.record('reconnected', `readmitted${again}`);
         this.record('admitted', `admitted; group key epoch ${epoch}`);
         this.savePerf();
         settle();
@@ -321,18 +386,26 @@ class PatientService implements PatientServiceApi {
         this.session = null;
         const state = outcome.state === 'key-changed' ? 'key-changed' : outcome.state;
         const reason = state === 'key-changed' && keyChange ? `${outcome.reason} ${keyChange}` : outcome.reason;
-        this.update({ state, reason, blockedUntil: outcome.blockedUntil ?? null });
         this.record(state === 'blocked' ? 'blocked' : 'disconnected', reason);
         this.savePerf();
         if (this.perfSessionId) this.store.perf.end(this.perfSessionId);
         this.perfSessionId = null;
+        if (this.reconnects && !this.stopRequested && shouldReconnect(outcome)) this.scheduleReconnect(reason);
+        else this.update({ state, reason, blockedUntil: outcome.blockedUntil ?? null, reconnect: null });
         settle();
       },
     };
   }
 
+  /** Leaves the conference; while reconnecting (or dialling), stops that. */
   async leave(): Promise<PatientStatus> {
     const session = this.session;
+    this.stopRequested = true;
+    if (this.current.state === 'reconnecting') {
+      this.cancelReconnect();
+      this.record('reconnect-stopped', `stopped after ${this.reconnectAttempt} attempt(s)`);
+      this.update({ state: 'disconnected', reason: `You stopped reconnecting. ${this.current.reason ?? ''}`.trim(), reconnect: null });
+    }
     if (!session) return this.status();
     await session.leave();
     return this.status();
@@ -347,7 +420,7 @@ class PatientService implements PatientServiceApi {
     this.record('doctor-key-accepted', `the patient accepted the doctor's new key ${fingerprint}`);
     this.offeredDoctorKey = null;
     this.current = { ...this.current, state: 'idle' };
-    return this.join({ ...this.lastRequest }, this.lastGroup);
+    return this.join({ ...this.lastRequest }, this.lastGroup, false);
   }
 
   feed(): FeedMessage[] {
@@ -373,6 +446,7 @@ class PatientService implements PatientServiceApi {
 
   async close(): Promise<void> {
     await this.leave();
+    this.cancelReconnect();
     if (this.perfTimer) clearTimeout(this.perfTimer);
     await this.crypto.close();
     this.store.close();

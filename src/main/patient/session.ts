@@ -58,8 +58,11 @@ export interface PatientSessionEvents {
   admitted(epoch: number): void;
   message(message: FeedMessage): void;
   dropped(why: string): void;
-  /** `unreachable`: the doctor fell silent past the liveness bound (a dead link, not a refusal). */
-  ended(outcome: { state: 'blocked' | 'key-changed' | 'disconnected'; reason: string; blockedUntil?: number; unreachable?: boolean }): void;
+  /**
+   * `code` says why, for deciding what comes next (reconnect or not): a DisconnectCode we or the
+   * doctor sent (the doctor's as it sent it: peer text, compare only), or CLOSED, BLOCKED, LEFT.
+   */
+  ended(outcome: { state: 'blocked' | 'key-changed' | 'disconnected'; reason: string; code: string; blockedUntil?: number }): void;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -151,7 +154,7 @@ export class PatientSession {
         this.finish({
           state: 'disconnected',
           reason: `Nothing authenticated arrived from the doctor for ${(silent / 1000).toFixed(1)} s (bound ${(bound / 1000).toFixed(0)} s); the link is taken as dead.`,
-          unreachable: true,
+          code: 'UNREACHABLE',
         });
         return void this.socket.destroy();
       }
@@ -164,7 +167,7 @@ export class PatientSession {
     this.socket.start({
       onFrame: (body) => this.onFrame(body),
       onProtocolError: (error) => void this.fail(error.code, error.message),
-      onClose: () => this.finish({ state: 'disconnected', reason: 'The connection to the doctor closed.' }),
+      onClose: () => this.finish({ state: 'disconnected', reason: 'The connection to the doctor closed.', code: 'CLOSED' }),
     });
     const { group, y } = this.identity;
     this.send({ op: PATIENT_OP.HELLO, v: PROTOCOL_VERSION, patientId: this.patientId, p: group.p, g: group.g, y });
@@ -190,7 +193,7 @@ export class PatientSession {
   private async fail(code: DisconnectCode, detail?: string): Promise<void> {
     if (this.stage === 'closed') return;
     const reason = detail ?? disconnectMessage(code).reason;
-    this.finish({ state: code === 'DOCTOR_KEY_CHANGED' ? 'key-changed' : 'disconnected', reason });
+    this.finish({ state: code === 'DOCTOR_KEY_CHANGED' ? 'key-changed' : 'disconnected', reason, code });
     await this.socket.end(encodePatientMessage(disconnectMessage(code)));
   }
 
@@ -201,10 +204,10 @@ export class PatientSession {
       const ts = this.now();
       const tag = hex(this.crypto.engine.hmac(this.exitKey, exitInput(this.patientId, ts)));
       const last = encodePatientMessage({ op: PATIENT_OP.EXIT, patientId: this.patientId, ts, tag });
-      this.finish({ state: 'disconnected', reason: 'You left the conference.' });
+      this.finish({ state: 'disconnected', reason: 'You left the conference.', code: 'LEFT' });
       await this.socket.end(last);
     } else {
-      this.finish({ state: 'disconnected', reason: 'You cancelled the connection.' });
+      this.finish({ state: 'disconnected', reason: 'You cancelled the connection.', code: 'CANCELLED' });
       await this.socket.end(encodePatientMessage(disconnectMessage('CANCELLED')));
     }
   }
@@ -217,11 +220,11 @@ export class PatientSession {
     if (this.stage === 'closed') return;
     const m = decodeFromDoctor(body);
     if (m.op === DOCTOR_OP.DISCONNECT) {
-      this.finish({ state: 'disconnected', reason: describeDisconnect(m) });
+      this.finish({ state: 'disconnected', reason: describeDisconnect(m), code: m.code });
       return void this.socket.destroy();
     }
     if (m.op === DOCTOR_OP.BLOCKED) {
-      this.finish({ state: 'blocked', reason: describeBlock(m), blockedUntil: m.until });
+      this.finish({ state: 'blocked', reason: describeBlock(m), code: 'BLOCKED', blockedUntil: m.until });
       return void this.socket.destroy();
     }
     if (this.stage === 'hello' && m.op === DOCTOR_OP.HELLO_REPLY) return this.onHelloReply(m);

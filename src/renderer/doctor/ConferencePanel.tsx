@@ -19,8 +19,8 @@ const POLICIES: { value: AdmissionPolicy; label: string; hint: string }[] = [
 export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; onStatus: (status: DoctorStatus) => void }) {
   const api = useApi();
   const id = useId();
-  const [host, setHost] = useState(status.host ?? '127.0.0.1');
-  const [port, setPort] = useState(String(status.port ?? 5050));
+  const [host, setHost] = useState(status.host ?? status.resume?.host ?? '127.0.0.1');
+  const [port, setPort] = useState(String(status.port ?? status.resume?.port ?? 5050));
   const listen = useAction();
   const policy = useAction();
 
@@ -30,6 +30,12 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
     if (!host.trim()) return listen.setError('Enter the address to listen on, for example 127.0.0.1.');
     if (portNumber === null) return listen.setError('The port must be a whole number from 1 to 65535.');
     const result = await listen.run(() => api.invoke('doctor.listen', { host: host.trim(), port: portNumber }));
+    if (result) onStatus(result.value);
+  };
+
+  const resume = async () => {
+    if (!status.resume) return;
+    const result = await listen.run(() => api.invoke('doctor.listen', status.resume!));
     if (result) onStatus(result.value);
   };
 
@@ -50,6 +56,17 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Conference</h2>
+      {!status.listening && status.resume ? (
+        <div className="resume-offer" role="region" aria-label="Resume listening">
+          <p>
+            Last time you listened on <strong>{hostPort(status.resume.host, status.resume.port)}</strong> (new patients:{' '}
+            {POLICIES.find((p) => p.value === status.policy)?.label.toLowerCase() ?? status.policy}).
+          </p>
+          <button type="button" disabled={listen.busy} onClick={() => void resume()}>
+            Resume listening on {hostPort(status.resume.host, status.resume.port)}
+          </button>
+        </div>
+      ) : null}
       <form className="listen-form" onSubmit={(e) => void start(e)}>
         <div className="field">
           <label htmlFor={`${id}-host`}>Host</label>

@@ -21,7 +21,7 @@ const GROUPS: { value: GroupChoice; label: string }[] = [
 ];
 
 /** States in which a session is under way: the form is locked and Leave is offered. */
-const ACTIVE: PatientState[] = ['generating-group', 'connecting', 'handshake', 'admitted'];
+const ACTIVE: PatientState[] = ['generating-group', 'connecting', 'handshake', 'admitted', 'reconnecting'];
 
 function isGroupChoice(value: string | null): value is GroupChoice {
   return GROUPS.some((g) => g.value === value);
@@ -72,7 +72,7 @@ export function ConnectPanel({ current, onStatus }: { current: TimedStatus; onSt
         </dl>
         <div className="button-row session-actions">
           <button type="button" className="button-danger" disabled={leave.busy} onClick={() => void doLeave()}>
-            Leave conference
+            {status.state === 'reconnecting' ? 'Stop reconnecting' : 'Leave conference'}
           </button>
         </div>
         <InlineAlert message={leave.error ?? connect.error} />

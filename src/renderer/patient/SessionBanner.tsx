@@ -1,6 +1,6 @@
 /**
  * Renderer process. One line that says where the session stands; blocked gets a countdown to the
- * end of the block, disconnected says why.
+ * end of the block, reconnecting one to the next attempt, disconnected says why.
  */
 import type { PatientStatus } from '../../shared/contract.js';
 import { describeCountdown, formatCountdown } from '../common/format.js';
@@ -42,6 +42,8 @@ function BannerContent({ status }: { status: PatientStatus }) {
           <strong>Connection refused:</strong> the doctor&apos;s key changed. See the warning above.
         </p>
       );
+    case 'reconnecting':
+      return <ReconnectingBanner status={status} where={where} />;
     case 'disconnected':
       return (
         <p className="banner banner-warn">
@@ -49,6 +51,26 @@ function BannerContent({ status }: { status: PatientStatus }) {
         </p>
       );
   }
+}
+
+function ReconnectingBanner({ status, where }: { status: PatientStatus; where: string }) {
+  const at = status.reconnect?.at ?? null;
+  const now = useNow(at !== null);
+  const left = at === null ? 0 : Math.max(0, at - now);
+  return (
+    <div className="banner banner-warn">
+      <p>
+        <strong>Connection lost.</strong> {status.reason ?? ''}
+      </p>
+      <p>
+        Reconnecting to {where} in{' '}
+        <span role="timer" className="countdown" aria-label={describeCountdown(left)}>
+          {formatCountdown(left)}
+        </span>
+        {status.reconnect ? ` (attempt ${status.reconnect.attempt})` : ''}. Use Stop reconnecting to give up.
+      </p>
+    </div>
+  );
 }
 
 function BlockedBanner({ until, reason }: { until: number | null; reason: string | null }) {

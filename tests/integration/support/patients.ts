@@ -13,11 +13,17 @@ export interface TestPatient {
   close(): Promise<void>;
 }
 
-export async function startPatient(id: string, options: { clock?: TestClock; dataDir?: string; handshakeTimeoutMs?: number } = {}): Promise<TestPatient> {
+/** `reconnect` is off unless asked for: most tests look at what one connection attempt did. */
+export async function startPatient(
+  id: string,
+  options: { clock?: TestClock; dataDir?: string; handshakeTimeoutMs?: number; reconnect?: boolean; livenessTimeoutMs?: number } = {},
+): Promise<TestPatient> {
   const dataDir = options.dataDir ?? tempDir(`patient-${id}`);
   const service = await createPatientService({
     dataDir,
     workers: 1,
+    reconnect: options.reconnect ?? false,
+    ...(options.livenessTimeoutMs ? { livenessTimeoutMs: options.livenessTimeoutMs } : {}),
     ...(options.clock ? { now: options.clock.now } : {}),
     ...(options.handshakeTimeoutMs ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
   });

@@ -192,10 +192,11 @@ describe('handleInvoke', () => {
       error: { code: 'NO_KEY_CHANGE' },
     });
     const port = await closedPort();
-    expect(await handleInvoke(rt, 'patient.connect', { host: '127.0.0.1', port, patientId: 'alice', group: 'ffdhe2048' })).toMatchObject({
-      ok: false,
-      error: { code: 'CONNECT_FAILED', message: expect.stringContaining('ECONNREFUSED') },
-    });
+    // Nobody listens there: the app says so and keeps dialling (1 s, 2 s, ...) until told to stop.
+    const dialling = value(await handleInvoke(rt, 'patient.connect', { host: '127.0.0.1', port, patientId: 'alice', group: 'ffdhe2048' }));
+    expect(dialling).toMatchObject({ state: 'reconnecting', patientId: 'alice', doctor: { port }, reconnect: { attempt: 1 } });
+    expect(dialling.reason).toContain('ECONNREFUSED');
+    expect(value(await handleInvoke(rt, 'patient.leave', undefined))).toMatchObject({ state: 'disconnected', reason: expect.stringMatching(/^You stopped reconnecting\. .*ECONNREFUSED/), reconnect: null });
     expect(value(await handleInvoke(rt, 'patient.status', undefined))).toMatchObject({ state: 'disconnected', patientId: 'alice', doctor: { port } });
     // connecting made the patient's key for the group, which the patient's own audit log records
     expect(value(await handleInvoke(rt, 'patient.audit', { kind: 'identity-created' }))).toHaveLength(1);
