@@ -206,7 +206,10 @@ export interface PerfSession {
   sessionId: string;
   role: Role;
   startedAt: number;
+  /** null while it runs; for an interrupted session, its last save. */
   endedAt: number | null;
+  /** Its process was killed before it could record the end (closed at the next start). */
+  interrupted: boolean;
   rows: PerfRow[];
 }
 

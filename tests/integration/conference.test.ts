@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, connect, type Socket } from 'node:net';
+import { cpSync } from 'node:fs';
 import { encodeFrame } from '../../src/main/protocol/index.js';
 import { FrameDecoder, decodeFromDoctor, encodeDoctorMessage } from '../../src/main/protocol/index.js';
 import { RawClient } from './support/raw-patient.js';
@@ -91,7 +92,11 @@ describe('conference', () => {
     cleanups.push(() => removeDir(shared));
     const first = await patient('alice', { dataDir: shared });
     expect((await first.connect(d.port)).state).toBe('admitted');
-    const clone = await patient('alice', { dataDir: shared });
+    // The device's folder copied to another machine (one folder serves one process at a time).
+    const copied = tempDir('clone-copy');
+    cleanups.push(() => removeDir(copied));
+    cpSync(shared, copied, { recursive: true, filter: (src) => !src.endsWith('medchat.lock') });
+    const clone = await patient('alice', { dataDir: copied });
     expect((await clone.connect(d.port)).state).toBe('blocked');
     await eventually(() => first.service.status().state === 'blocked', 5000, 'first blocked');
     expect(d.audit.some((e) => e.kind === 'blocked' && /cloned/.test(e.detail))).toBe(true);

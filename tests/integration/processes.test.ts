@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { openStoreFile } from '../../src/main/store/index.js';
 import {
   assertCliBuilt,
   killAll,
@@ -366,4 +367,57 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     const unreachable = await runCli(['patient', '--id', 'bob', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'bob'), '--no-reconnect'], 15_000);
     expect(unreachable.output).toMatch(new RegExp(`Could not reach \\[::1\\]:${doctor.port}`));
   });
+
+  it('i. SIGKILL of the doctor loses nothing: the chain verifies, blocks and pins hold, the folder reopens, the killed session is closed', async () => {
+    const base = dir('sigkill');
+    const doctorDir = join(base, 'doctor');
+    const doctor = await startDoctor({ dataDir: doctorDir });
+    const port = doctor.port;
+    const [alice, bob] = await Promise.all([joinPatient('alice', port, join(base, 'alice')), joinPatient('bob', port, join(base, 'bob'))]);
+    await membersAre(doctor, 2);
+    doctor.send('before the crash');
+    await doctor.waitFor(/^\[delivered\] broadcast #1 to 2\/2/);
+    doctor.send('block bob 5');
+    await bob.waitFor(/^\[blocked\]/);
+
+    // A second doctor on the same folder is refused in one line, and the first goes on.
+    const second = await runCli(['doctor', '--port', '0', '--data-dir', doctorDir], 15_000);
+    expect(second.code).toBe(1);
+    expect(second.lines.filter((l) => l.trim() !== '')).toEqual([
+      expect.stringMatching(/^medchat: The data folder .*doctor is in use by another MedChatSecure \(process \d+ on .*\)\. Close that one first; if it is not running, delete .*medchat\.lock\.$/),
+    ]);
+    doctor.send('after the refused second doctor');
+    await alice.waitFor(/^\[message #2\] after the refused second doctor$/);
+
+    doctor.kill(); // SIGKILL: no shutdown, no opcode 60, no lock removed
+    expect(await doctor.waitExit(5_000)).toBeNull();
+    const verify = await runCli(['audit', '--verify', '--data-dir', doctorDir]);
+    expect(verify.code, verify.output).toBe(0);
+    const store = openStoreFile(join(doctorDir, 'medchat.db'), { readonly: true });
+    try {
+      expect(store.blocks.list().map((b) => b.id)).toEqual(['bob']);
+      expect(store.pins.list().map((p) => p.peerId).sort()).toEqual(['alice', 'bob']);
+      const kinds = store.audit.query({ limit: 500 }).map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['admitted', 'broadcast', 'blocked']));
+      expect(store.perf.history('doctor')[0]).toMatchObject({ endedAt: null, interrupted: false });
+    } finally {
+      store.close();
+    }
+
+    // The stale lock is taken over; the killed run's performance session is closed as interrupted.
+    const restarted = await startDoctor({ dataDir: doctorDir, port });
+    const recovered = await runCli(['audit', '--data-dir', doctorDir, '--kind', 'recovered']);
+    expect(recovered.output).toMatch(/process \d+ ended without closing the data folder; 1 performance session\(s\) closed as interrupted/);
+    const perf = await runCli(['perf', '--role', 'doctor', '--data-dir', doctorDir]);
+    expect(perf.output).toMatch(/^Session doctor-\S+ \(doctor\) \S+ – \S+ \(interrupted: its process was killed; figures as last saved\)$/m);
+    expect(perf.output).toMatch(/^Session doctor-\S+ \(doctor\) \S+ – running$/m);
+    // alice comes back by herself; bob's block survived the crash.
+    await alice.waitFor(/^\[reconnected\] readmitted after \d+ attempt\(s\)$/, 45_000);
+    const bobAgain = await runCli(['patient', '--id', 'bob', '--port', String(port), '--data-dir', join(base, 'bob')], 15_000);
+    expect(bobAgain.code).toBe(2);
+    alice.interrupt();
+    expect(await alice.waitExit(5_000)).toBe(0);
+    expect(await restarted.stop()).toBe(0);
+    expect((await runCli(['audit', '--verify', '--data-dir', doctorDir])).code).toBe(0);
+  }, 90_000);
 });

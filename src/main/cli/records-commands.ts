@@ -92,7 +92,7 @@ export function runPerfCommand(argv: string[]): number {
     const sessions = store.perf.history(role(values.role), positiveNumber('--limit', values.limit, 10, PERF_MAX_HISTORY));
     if (sessions.length === 0) console.log('No performance history yet.');
     for (const s of sessions) {
-      const end = s.endedAt ? new Date(s.endedAt).toISOString() : 'running';
+      const end = s.endedAt ? `${new Date(s.endedAt).toISOString()}${s.interrupted ? ' (interrupted: its process was killed; figures as last saved)' : ''}` : 'running';
       console.log(formatPerfTable(s.rows, `Session ${s.sessionId} (${s.role}) ${new Date(s.startedAt).toISOString()} – ${end}`));
       console.log('');
     }

@@ -56,6 +56,7 @@ class DoctorService implements DoctorServiceApi {
     private readonly crypto: AsyncCrypto,
     readonly doctor: Doctor,
     private readonly log: (line: string) => void,
+    private readonly releaseFolder: () => void,
   ) {}
 
   emit(event: ServiceEvent): void {
@@ -238,6 +239,7 @@ class DoctorService implements DoctorServiceApi {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     await this.crypto.close();
     this.store.close();
+    this.releaseFolder();
   }
 }
 
@@ -245,7 +247,8 @@ export type { DoctorService };
 
 export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
   const now = options.now ?? Date.now;
-  const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
+  const { store, vault, lock } = openDataFolder(options.dataDir, now, options.keyVault);
+  const interrupted = store.perf.closeInterrupted('doctor');
   const crypto = new AsyncCrypto({
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.backend ? { backend: options.backend } : {}),
@@ -267,6 +270,10 @@ export async function createDoctorService(options: DoctorServiceOptions): Promis
     onChange: () => service?.changed(),
     onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
   });
-  service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}));
+  service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}), lock.release);
+  if (lock.replacedPid !== null || interrupted > 0) {
+    const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
+    doctor.audit('recovered', null, null, `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted`);
+  }
   return service;
 }

@@ -139,6 +139,7 @@ class PatientService implements PatientServiceApi {
     private readonly identity: PatientIdentity,
     private readonly now: () => number,
     private readonly options: PatientServiceOptions,
+    private readonly releaseFolder: () => void = () => {},
   ) {}
 
   private emit(event: ServiceEvent): void {
@@ -450,16 +451,22 @@ class PatientService implements PatientServiceApi {
     if (this.perfTimer) clearTimeout(this.perfTimer);
     await this.crypto.close();
     this.store.close();
+    this.releaseFolder();
   }
 }
 
 export async function createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi> {
   const now = options.now ?? Date.now;
-  const { store, vault } = openDataFolder(options.dataDir, now, options.keyVault);
+  const { store, vault, lock } = openDataFolder(options.dataDir, now, options.keyVault);
+  const interrupted = store.perf.closeInterrupted('patient');
+  if (lock.replacedPid !== null || interrupted > 0) {
+    const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
+    store.audit.append({ kind: 'recovered', detail: `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted` });
+  }
   const crypto = new AsyncCrypto({
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.backend ? { backend: options.backend } : {}),
   });
   const identity = new PatientIdentity(store, vault, crypto, now);
-  return new PatientService(store, crypto, identity, now, options);
+  return new PatientService(store, crypto, identity, now, options, lock.release);
 }

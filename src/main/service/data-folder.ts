@@ -1,20 +1,27 @@
 /**
  * Opens an instance's data folder for a service: the SQLite store and the key vault (the given
  * one, e.g. Electron's safeStorage vault, or the owner-only keys.json). Failures become
- * ServiceErrors a person can act on, and nothing is left open when one part fails.
+ * ServiceErrors a person can act on, and nothing is left open when one part fails. The folder is
+ * locked for this process (folder-lock.ts) until the service closes.
  */
 import { join } from 'node:path';
 import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
 import { ServiceError } from './services.js';
+import { lockDataFolder, type FolderLock } from './folder-lock.js';
 
-export function openDataFolder(dataDir: string, now: () => number, keyVault?: KeyVault): { store: Store; vault: KeyVault } {
+export function openDataFolder(dataDir: string, now: () => number, keyVault?: KeyVault): { store: Store; vault: KeyVault; lock: FolderLock } {
   let store: Store | null = null;
+  let lock: FolderLock | null = null;
   try {
+    // The lock first: nothing is read or written in a folder another process is using.
+    lock = lockDataFolder(dataDir);
     store = openStore(dataDir, { now });
     const vault = keyVault ?? openFileKeyVault(join(dataDir, 'keys.json'));
-    return { store, vault };
+    return { store, vault, lock };
   } catch (error) {
     store?.close();
+    lock?.release();
+    if (error instanceof ServiceError) throw error;
     if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
     const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
     throw new ServiceError('DATA_DIR', `Cannot use the data folder ${dataDir} (${code}).`);

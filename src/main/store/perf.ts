@@ -18,6 +18,11 @@ export interface PerfStore {
   save(sessionId: string, rows: PerfRow[]): void;
   /** Records the end time (the first end wins); NOT_FOUND for an unknown session. */
   end(sessionId: string): void;
+  /**
+   * Sessions of `role` never ended (their process was killed) end at their last save, marked
+   * interrupted; returns how many. Only for a process that holds the data folder's lock.
+   */
+  closeInterrupted(role: Role): number;
   /** Newest first, with rows in the seed's primitive order; limit 1-1000, default 50. */
   history(role?: Role, limit?: number): PerfSession[];
 }
@@ -73,12 +78,14 @@ export function createPerfStore(db: Db, now: Clock): PerfStore {
   const insertSession = db.prepare('INSERT INTO perf_sessions (seq, session_id, role, started_at) VALUES (?, ?, ?, ?)');
   const sessionSeq = db.prepare('SELECT seq FROM perf_sessions WHERE session_id = ?').pluck();
   const endSession = db.prepare('UPDATE perf_sessions SET ended_at = coalesce(ended_at, ?) WHERE session_id = ?');
+  const markSaved = db.prepare('UPDATE perf_sessions SET saved_at = ? WHERE seq = ?');
+  const closeOpen = db.prepare('UPDATE perf_sessions SET ended_at = coalesce(saved_at, started_at), interrupted = 1 WHERE role = ? AND ended_at IS NULL');
   const deleteRows = db.prepare('DELETE FROM perf_rows WHERE session_seq = ?');
   const insertRow = db.prepare(
     'INSERT INTO perf_rows (session_seq, primitive, calls, total_ms, avg_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const selectRows = db.prepare('SELECT primitive, calls, total_ms, avg_ms, max_ms FROM perf_rows WHERE session_seq = ?');
-  const columns = 'seq, session_id, role, started_at, ended_at';
+  const columns = 'seq, session_id, role, started_at, ended_at, interrupted';
   const selectAll = db.prepare(`SELECT ${columns} FROM perf_sessions ORDER BY started_at DESC, seq DESC LIMIT ?`);
   const selectByRole = db.prepare(`SELECT ${columns} FROM perf_sessions WHERE role = ? ORDER BY started_at DESC, seq DESC LIMIT ?`);
 
@@ -94,6 +101,7 @@ export function createPerfStore(db: Db, now: Clock): PerfStore {
     if (seq === undefined) throw new StoreError('NOT_FOUND', `perf.save: there is no performance session ${sessionId}.`);
     deleteRows.run(seq);
     for (const r of rows) insertRow.run(seq, r.primitive, r.calls, r.totalMs, r.avgMs, r.maxMs);
+    markSaved.run(now(), seq);
   });
 
   function readSession(value: unknown): PerfSession {
@@ -106,6 +114,7 @@ export function createPerfStore(db: Db, now: Clock): PerfStore {
       role,
       startedAt: rowInteger(row, 'started_at', what),
       endedAt: rowIntegerOrNull(row, 'ended_at', what),
+      interrupted: rowInteger(row, 'interrupted', what) === 1,
       rows: selectRows.all(rowInteger(row, 'seq', what)).map(readPerfRow).sort(primitiveOrder),
     };
   }
@@ -120,6 +129,9 @@ export function createPerfStore(db: Db, now: Clock): PerfStore {
     end(sessionId) {
       const id = checkId(sessionId, 'perf.end: sessionId');
       if (endSession.run(now(), id).changes === 0) throw new StoreError('NOT_FOUND', `perf.end: there is no performance session ${id}.`);
+    },
+    closeInterrupted(role) {
+      return closeOpen.run(checkRole(role, 'perf.closeInterrupted: role')).changes;
     },
     history(role, limit = PERF_DEFAULT_HISTORY) {
       const n = checkInteger(limit, 'perf.history: limit', 1, PERF_MAX_HISTORY);

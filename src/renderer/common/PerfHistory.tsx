@@ -76,7 +76,7 @@ export function PerfHistory({ sessions }: { sessions: PerfSession[] }) {
             {points.map(({ session, avg, calls }) => (
               <tr key={session.sessionId}>
                 <th scope="row">{formatDateTimeShort(session.startedAt)}</th>
-                <td>{session.endedAt ? formatDateTimeShort(session.endedAt) : 'still running'}</td>
+                <td>{session.endedAt ? `${formatDateTimeShort(session.endedAt)}${session.interrupted ? ' (interrupted: last figures saved then)' : ''}` : 'still running'}</td>
                 <td className="num">{calls ? formatMs(avg) : 'not used'}</td>
                 <td className="num">{calls}</td>
               </tr>
@@ -90,7 +90,7 @@ export function PerfHistory({ sessions }: { sessions: PerfSession[] }) {
           {[...ordered].reverse().map((s) => (
             <option key={s.sessionId} value={s.sessionId}>
               {formatDateTimeShort(s.startedAt)}
-              {s.endedAt ? ` to ${formatClock(s.endedAt).slice(0, 5)}` : ' (running)'}
+              {s.endedAt ? ` to ${formatClock(s.endedAt).slice(0, 5)}${s.interrupted ? ' (interrupted)' : ''}` : ' (running)'}
             </option>
           ))}
         </select>

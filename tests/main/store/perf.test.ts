@@ -24,7 +24,28 @@ describe('perf', () => {
     store.perf.end(id);
     clock.advance(1000);
     store.perf.end(id); // the first end wins
-    expect(store.perf.history()).toEqual([{ sessionId: id, role: 'patient', startedAt: T0, endedAt: T0 + 9000, rows: [KEYGEN, AES] }]);
+    expect(store.perf.history()).toEqual([{ sessionId: id, role: 'patient', startedAt: T0, endedAt: T0 + 9000, interrupted: false, rows: [KEYGEN, AES] }]);
+  });
+
+  it('closes the sessions of a killed process at their last save, marked interrupted, for that role only', () => {
+    const { store, clock } = testStore();
+    const saved = store.perf.startSession('doctor');
+    clock.advance(5_000);
+    store.perf.save(saved, [AES]);
+    const never = store.perf.startSession('doctor');
+    const patient = store.perf.startSession('patient');
+    const ended = store.perf.startSession('doctor');
+    clock.advance(1_000);
+    store.perf.end(ended);
+    clock.advance(60_000);
+    expect(store.perf.closeInterrupted('doctor')).toBe(2);
+    const byId = new Map(store.perf.history().map((x) => [x.sessionId, x]));
+    expect(byId.get(saved)).toMatchObject({ endedAt: T0 + 5_000, interrupted: true, rows: [AES] });
+    expect(byId.get(never)).toMatchObject({ endedAt: T0 + 5_000, interrupted: true, rows: [] });
+    expect(byId.get(ended)).toMatchObject({ endedAt: T0 + 6_000, interrupted: false });
+    expect(byId.get(patient)).toMatchObject({ endedAt: null, interrupted: false });
+    expect(store.perf.closeInterrupted('doctor')).toBe(0);
+    expectStoreError(() => store.perf.closeInterrupted('nurse' as 'doctor'), 'BAD_INPUT', /role/);
   });
 
   it('lists history newest first, by role and with a limit, across a reopen', () => {
