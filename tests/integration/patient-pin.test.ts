@@ -97,9 +97,10 @@ function forwardTo(doctorPort: number, seen: { doctorId?: string; y?: bigint }) 
 
 /**
  * A malicious relay: answers every opcode 5 as doctor `doctorId` with key `y` (its own, or one
- * copied from the real doctor) and records every opcode the patient sends it.
+ * copied from the real doctor) and records every opcode the patient sends it; with
+ * `cutAtOp10`, it cuts the connection when opcode 10 arrives (before any opcode 20).
  */
-function relay(doctorId: string, y: bigint, ops: number[]) {
+function relay(doctorId: string, y: bigint, ops: number[], cutAtOp10 = false) {
   return (socket: Socket): void => {
     const decoder = new FrameDecoder();
     socket.on('data', (chunk) => {
@@ -107,6 +108,7 @@ function relay(doctorId: string, y: bigint, ops: number[]) {
         const m = decodeFromPatient(body);
         ops.push(m.op);
         if (m.op === 5) socket.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 2, doctorId, y })));
+        if (m.op === 10 && cutAtOp10) socket.destroy();
       }
     });
   };
@@ -212,25 +214,10 @@ describe("the patient's pin on the doctor", () => {
   });
 });
 
-/** Answers opcode 5 as `doctorId` with key `y`, then cuts the connection when opcode 10 arrives (before any opcode 20). */
-function cutAfterKeyExchange(doctorId: string, y: bigint, ops: number[]) {
-  return (socket: Socket): void => {
-    const decoder = new FrameDecoder();
-    socket.on('data', (chunk) => {
-      for (const body of decoder.push(new Uint8Array(chunk))) {
-        const m = decodeFromPatient(body);
-        ops.push(m.op);
-        if (m.op === 5) socket.write(encodeFrame(encodeDoctorMessage({ op: 5, v: 2, doctorId, y })));
-        if (m.op === 10) socket.destroy();
-      }
-    });
-  };
-}
-
 describe('a handshake cut off after opcode 10', () => {
   it('pins nothing, and neither the status nor the terminal says the key was pinned', async () => {
     const ops: number[] = [];
-    const cut = await serve(0, cutAfterKeyExchange('doctor', newKeyPair(FFDHE2048).y, ops));
+    const cut = await serve(0, relay('doctor', newKeyPair(FFDHE2048).y, ops, true));
     const alice = await patient('alice');
     const status = await alice.connect(cut.port);
     expect(ops).toEqual([5, 10]);
