@@ -20,7 +20,8 @@ import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
 import { DoctorIdentity } from './identity.js';
-import { Liveness } from './liveness.js';
+import { Liveness, seconds } from './liveness.js';
+import { patientRow } from './patient-row.js';
 import { LookAlikeIndex } from './look-alike.js';
 import { ApprovalDesk } from './approvals.js';
 import { sourceOf } from './pending-requests.js';
@@ -116,7 +117,7 @@ export class Doctor implements DoctorContext {
       boundMs: this.config.livenessTimeoutMs,
       timers: this.timers,
       now: deps.now,
-      peers: () => this.admittedSessions(),
+      peers: () => [...this.sessions].filter((session) => session.isAdmitted),
       heartbeat: (session, everyMs) => session.heartbeat(everyMs),
       unreachable: (session, silentMs) => {
         this.audit('unreachable', session.patientId, session.address, `nothing authenticated for ${seconds(silentMs)} s; removed at ${seconds(this.config.livenessTimeoutMs)} s unless it answers`);
@@ -130,9 +131,6 @@ export class Doctor implements DoctorContext {
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }
 
-  private *admittedSessions(): Iterable<PatientSession> {
-    for (const session of this.sessions) if (session.isAdmitted) yield session;
-  }
 
   // ---- connections ----
 
@@ -389,20 +387,7 @@ export class Doctor implements DoctorContext {
   // ---- views ----
 
   patients(): PatientRow[] {
-    return [...this.sessions]
-      .filter((s) => s.patientId !== null && s.stage !== 'closed')
-      .map((s) => ({
-        id: s.patientId!,
-        address: s.address,
-        stage: s.stage === 'closed' ? 'hello' : s.stage,
-        connectedAt: s.connectedAt,
-        admittedAt: s.admittedAt,
-        fingerprint: s.fingerprint,
-        lastDeliveredSeq: s.lastDeliveredSeq,
-        lastDeliveryAt: s.lastDeliveryAt,
-        lastHeardAt: s.isAdmitted ? s.lastHeardAt : null,
-        unreachable: s.unreachable,
-      }));
+    return [...this.sessions].map(patientRow).filter((row): row is PatientRow => row !== null);
   }
 
   pendingApprovals(): PendingApproval[] {
@@ -412,9 +397,4 @@ export class Doctor implements DoctorContext {
   setPolicy(policy: DoctorConfig['policy']): void {
     this.config.policy = policy;
   }
-}
-
-/** Milliseconds as seconds with one decimal, for audit rows. */
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(1);
 }

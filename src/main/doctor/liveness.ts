@@ -74,3 +74,8 @@ export class Liveness<P extends LivenessPeer> {
     if (any) this.wake();
   }
 }
+
+/** Milliseconds as seconds with one decimal, for audit rows. */
+export function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}

@@ -6,8 +6,7 @@
 import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
 import { keyFingerprint } from '../protocol/index.js';
-import { ID_PATTERN } from '../../shared/rules.js';
-import type { Pin, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { openDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
@@ -16,6 +15,7 @@ import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
 import { reconnectDelay, shouldReconnect } from './reconnect.js';
+import { dialledAddress, doctorKeyJson, doctorPinId, findDoctorPin, type DoctorPin } from './doctor-pins.js';
 import { systemTimers, type TimerHandle, type Timers } from '../../shared/timers.js';
 import { hostPort } from '../../shared/address.js';
 
@@ -35,71 +35,6 @@ export interface PatientServiceOptions extends ServiceOptions {
 const MAX_FEED = 500;
 /** Performance figures are saved at most this often while broadcasts arrive. */
 const PERF_SAVE_SPACING_MS = 1_000;
-
-/**
- * The address the patient dialled, as a pin names it: the host in lower case, an IPv6 address
- * in brackets ("[fd00::1]:5050"), then the port.
- */
-export function dialledAddress(host: string, port: number): string {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  const lower = bare.toLowerCase();
-  return lower.includes(':') ? `[${lower}]:${port}` : `${lower}:${port}`;
-}
-
-/**
- * The pin id for the doctor: only what the patient chose (where it dialled, which group), never
- * what the peer answered, so whoever answers at a pinned address must prove the pinned key under
- * the pinned doctor id. The doctor id is recorded inside the pin (see doctorKeyJson).
- */
-export function doctorPinId(host: string, port: number, groupId: string): string {
-  return `${dialledAddress(host, port)}/${groupId}`;
-}
-
-/** What a doctor pin's publicKey holds: p, g, y in hex and the doctor id that proved them. */
-function doctorKeyJson(group: Group, y: bigint, doctorId: string): string {
-  return JSON.stringify({ p: group.p.toString(16), g: group.g.toString(16), y: y.toString(16), doctorId });
-}
-
-/** The doctor id recorded in a pin's publicKey, or null when it has none (or a malformed one). */
-function pinnedDoctorIdOf(publicKey: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(publicKey);
-    const id = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['doctorId'] : undefined;
-    return typeof id === 'string' && ID_PATTERN.test(id) ? id : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The pin that governs a dialled address and group: its row, the doctor id it names, and its form. */
-interface DoctorPin {
-  pin: Pin;
-  doctorId: string | null;
-  /** Written by an older version as "doctorId@host:port/groupId". */
-  legacy: boolean;
-}
-
-/**
- * Pins written by older versions for this address and group ("doctorId@host:port/groupId",
- * host as typed). The doctor id is what precedes the last "@" (hosts have none).
- */
-function legacyPinsFor(pins: readonly Pin[], address: string, groupId: string): DoctorPin[] {
-  const suffix = `/${groupId}`;
-  const found: DoctorPin[] = [];
-  for (const pin of pins) {
-    if (!pin.peerId.endsWith(suffix)) continue;
-    const head = pin.peerId.slice(0, -suffix.length);
-    const at = head.lastIndexOf('@');
-    const doctorId = head.slice(0, at);
-    const where = head.slice(at + 1);
-    const colon = where.lastIndexOf(':');
-    const portText = where.slice(colon + 1);
-    if (at <= 0 || !ID_PATTERN.test(doctorId) || colon <= 0 || !/^\d{1,5}$/.test(portText)) continue;
-    if (dialledAddress(where.slice(0, colon), Number(portText)) !== address) continue;
-    found.push({ pin, doctorId, legacy: true });
-  }
-  return found;
-}
 
 const IDLE: PatientStatus = {
   state: 'idle',
@@ -292,23 +227,12 @@ class PatientService implements PatientServiceApi {
     }
   }
 
-  /**
-   * The pin for a dialled address and group: the current-format one, else a legacy one (the one
-   * naming `doctorId` if any, else the most recently seen), else none.
-   */
-  private doctorPinFor(pinId: string, address: string, groupId: string, doctorId: string): DoctorPin | null {
-    const pin = this.store.pins.get(pinId);
-    if (pin) return { pin, doctorId: pinnedDoctorIdOf(pin.publicKey), legacy: false };
-    const legacy = legacyPinsFor(this.store.pins.list(), address, groupId).sort((a, b) => b.pin.lastSeen - a.pin.lastSeen);
-    return legacy.find((l) => l.doctorId === doctorId) ?? legacy[0] ?? null;
-  }
-
   private sessionEvents(group: Group, request: ConnectRequest): PatientSessionEvents {
     const hash = (d: Uint8Array): Uint8Array => this.crypto.engine.hash(d);
     const groupId = this.identity.groupId(group);
     const address = dialledAddress(request.host, request.port);
     const pinId = doctorPinId(request.host, request.port, groupId);
-    const pinFor = (doctorId: string): DoctorPin | null => this.doctorPinFor(pinId, address, groupId, doctorId);
+    const pinFor = (doctorId: string): DoctorPin | null => findDoctorPin(this.store.pins, pinId, address, groupId, doctorId);
     const matches = (pinned: DoctorPin, doctorId: string, fingerprint: string): boolean =>
       pinned.pin.keyFingerprint === fingerprint && pinned.doctorId === doctorId;
     /** Why the last connection was refused, beyond the fingerprint the status shows. */
