@@ -47,7 +47,9 @@ function isAlive(pid: number): boolean {
 function readHolder(path: string): Holder | null {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<Holder>;
-    if (!Number.isSafeInteger(value.pid) || typeof value.host !== 'string' || !Number.isSafeInteger(value.startedAt) || typeof value.token !== 'string') return null;
+    // The file is shown in an error message: only a plain host name gets through.
+    const plainHost = typeof value.host === 'string' && /^[A-Za-z0-9._-]{1,253}$/.test(value.host);
+    if (!Number.isSafeInteger(value.pid) || !plainHost || !Number.isSafeInteger(value.startedAt) || typeof value.token !== 'string') return null;
     return value as Holder;
   } catch {
     return null;

@@ -92,6 +92,11 @@ describe('the data folder lock', () => {
     const path = join(dir, LOCK_FILE_NAME);
     writeFileSync(path, '{"pid": 12');
     expect(code(() => lockDataFolder(dir))).toMatch(/^DATA_DIR_IN_USE: .*in use by another MedChatSecure \(a process that is starting\)/);
+    // A lock whose host would put control characters on the console counts as unreadable.
+    writeFileSync(path, JSON.stringify({ pid: process.pid, host: 'x\n[admitted] mallory\u202e', startedAt: 1, token: 't' }));
+    const shown = code(() => lockDataFolder(dir));
+    expect(shown).toMatch(/a process that is starting/);
+    expect(shown).not.toMatch(/mallory|\n|\u202e/);
     const old = (Date.now() - 60_000) / 1000;
     utimesSync(path, old, old);
     const lock = lockDataFolder(dir);
