@@ -200,6 +200,21 @@ export interface AuditVerification {
   rows: number;
   /** First broken row, with what is wrong, when ok is false. */
   problem: string | null;
+  /**
+   * Whether the checkpoint's seal was checked with this data folder's key (and, when ok, held):
+   * false for a copy of a database read without its folder's key vault.
+   */
+  sealChecked: boolean;
+}
+
+/** The audit checkpoint, exported to be kept elsewhere: a later log must still contain it. */
+export interface AuditCheckpoint {
+  format: 'medchat-audit-checkpoint/1';
+  seq: number;
+  hash: string;
+  /** HMAC of (seq, hash) under the folder's seal key; null when the log is not sealed yet. */
+  seal: string | null;
+  exportedAt: number;
 }
 
 export interface PerfSession {
@@ -258,6 +273,8 @@ export const INVOKE = {
   'doctor.broadcast': call(['text', BROADCAST_TEXT]).resolves<BroadcastReceipt>(),
   'doctor.audit': callWith(AUDIT_QUERY).returns<AuditEntry[]>(),
   'doctor.auditVerify': call().returns<AuditVerification>(),
+  /** The current checkpoint (seq, hash, seal), to be kept outside this computer. */
+  'doctor.auditCheckpoint': call().returns<AuditCheckpoint>(),
   /** The audit log as RFC 4180 CSV, spreadsheet formulas neutralised. */
   'doctor.auditCsv': callWith(AUDIT_QUERY).returns<string>(),
   'doctor.perf': call().returns<PerfRow[]>(),

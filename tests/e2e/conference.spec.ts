@@ -3,6 +3,7 @@
  * process (its own data directory, its own engine, real TCP between them), each driven in its own
  * browser context. Writes screenshots of each role (see SCREENSHOT_DIR in support/paths.ts).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
@@ -115,7 +116,7 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     const panel = doctor.getByRole('tabpanel', { name: 'Audit log' });
     // Without pressing anything, the chain badge covers the rows that arrived while the tab was hidden.
     const counts = async (): Promise<[number, number]> => {
-      const badge = /Chain verified: (\d+) rows/.exec((await panel.getByRole('status').first().textContent()) ?? '');
+      const badge = /Chain verified and sealed: (\d+) rows/.exec((await panel.getByRole('status').first().textContent()) ?? '');
       const caption = /^(\d+) entries/.exec((await panel.getByRole('table').locator('caption').textContent()) ?? '');
       return [Number(badge?.[1] ?? -1), Number(caption?.[1] ?? -2)];
     };
@@ -136,8 +137,17 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await panel.getByRole('textbox', { name: 'Patient' }).fill('');
     const rows = await doctorVerifyChain(doctor);
     expect(rows).toBeGreaterThanOrEqual(8);
-    // The badge speaks for every row shown: "Chain verified: N rows" above "N entries".
+    // The badge speaks for every row shown: "Chain verified and sealed: N rows" above "N entries".
     await expect(panel.getByRole('table')).toHaveAccessibleName(`${rows} entries, newest first`);
+    // The checkpoint export: a JSON file naming the newest row, sealed with the folder's key.
+    const download = doctor.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Export checkpoint' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^medchat-audit-checkpoint-\d{8}-\d{4}\.json$/);
+    const checkpoint = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { format: string; seq: number; seal: string };
+    expect(checkpoint).toMatchObject({ format: 'medchat-audit-checkpoint/1', seal: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(checkpoint.seq).toBeGreaterThanOrEqual(rows);
+    await expect(panel.getByText(/^Saved medchat-audit-checkpoint-.*Keep it off this computer/)).toBeVisible();
     await shot(doctor, 'doctor-audit.png');
   });
 

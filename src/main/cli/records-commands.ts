@@ -2,15 +2,24 @@
  * The read-only commands: `medchat audit` (query, CSV, --verify of the hash chain), `medchat perf`
  * (performance history) and `medchat fingerprint` (this instance's key fingerprints).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { findStandardGroup } from '../crypto/index.js';
 import { sha256 } from '../crypto/hash.js';
 import { keyFingerprint } from '../protocol/index.js';
-import { AUDIT_MAX_LIMIT, DB_FILE_NAME, openStoreFile, PERF_MAX_HISTORY, type Store } from '../store/index.js';
+import {
+  AUDIT_MAX_LIMIT,
+  DB_FILE_NAME,
+  openFileKeyVault,
+  openStoreFile,
+  parseAuditCheckpoint,
+  PERF_MAX_HISTORY,
+  readAuditSealKey,
+  type Store,
+} from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
-import type { AuditQuery, Role } from '../../shared/contract.js';
+import type { AuditCheckpoint, AuditQuery, Role } from '../../shared/contract.js';
 import { dataDir, defineCommand, positiveNumber, UsageError, type Command, type OptionSpecs, type Values } from './args.js';
 
 /** Which instance's records: its data folder, its role and (for a patient) its id. */
@@ -31,8 +40,13 @@ export const AUDIT_COMMAND = defineCommand({
     limit: { type: 'string', value: 'N' },
     csv: { type: 'boolean' },
     verify: { type: 'boolean' },
+    against: { type: 'string', value: 'CHECKPOINT_FILE' },
+    checkpoint: { type: 'boolean' },
   },
-  notes: '--db FILE reads that database file instead of the one in the data folder.',
+  notes:
+    '--db FILE reads that database file instead of the one in the data folder. --verify also checks the ' +
+    "checkpoint's seal with the folder's key vault (keys.json) when it is there; --checkpoint prints the " +
+    'current checkpoint as JSON to keep elsewhere, and --verify --against FILE checks that the log still holds it.',
 });
 export const PERF_COMMAND = defineCommand({ name: 'medchat perf', options: { ...COMMON, limit: { type: 'string', value: 'N' } } });
 export const FINGERPRINT_COMMAND = defineCommand({ name: 'medchat fingerprint', options: COMMON });
@@ -41,8 +55,24 @@ const role = (value: Role | undefined): Role => value ?? 'doctor';
 
 type RecordsValues = { 'data-dir'?: string; role?: Role; id?: string; db?: string; help?: boolean };
 
+function dbPath(values: RecordsValues): string {
+  return values.db ?? join(dataDir(values['data-dir'], role(values.role), values.id), DB_FILE_NAME);
+}
+
+/** The folder's seal key: from keys.json beside the database (a copy elsewhere has none). */
+function sealKeyBeside(path: string): Uint8Array | undefined {
+  const vaultPath = join(dirname(path), 'keys.json');
+  return existsSync(vaultPath) ? readAuditSealKey(openFileKeyVault(vaultPath)) : undefined;
+}
+
+function readCheckpoint(file: string): AuditCheckpoint {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`No checkpoint file at ${file}.`);
+  if (statSync(file).size > 4096) throw new UsageError(`${file} is too large to be an audit checkpoint.`);
+  return parseAuditCheckpoint(readFileSync(file, 'utf8'));
+}
+
 function openDb(values: RecordsValues): Store {
-  const path = values.db ?? join(dataDir(values['data-dir'], role(values.role), values.id), DB_FILE_NAME);
+  const path = dbPath(values);
   if (!existsSync(path)) throw new UsageError(`No database at ${path}.`);
   return openStoreFile(path, { readonly: true });
 }
@@ -64,10 +94,25 @@ function runOnStore<O extends OptionSpecs>(command: Command<O>, argv: string[], 
 
 export function runAuditCommand(argv: string[]): number {
   return runOnStore(AUDIT_COMMAND, argv, (store, values) => {
+    if (values.checkpoint) {
+      console.log(JSON.stringify(store.audit.checkpoint()));
+      return 0;
+    }
     if (values.verify) {
-      const result = store.audit.verify();
-      console.log(result.ok ? `Audit chain verified: ${result.rows} rows intact.` : `AUDIT CHAIN BROKEN: ${result.problem}`);
-      return result.ok ? 0 : 4;
+      const key = sealKeyBeside(store.path);
+      if (key) store.audit.useSealKey(key, false);
+      const against = values.against ? readCheckpoint(values.against) : undefined;
+      const result = store.audit.verify(against);
+      if (!result.ok) {
+        console.log(`AUDIT CHAIN BROKEN: ${result.problem}`);
+        return 4;
+      }
+      const seal = result.sealChecked ? "checkpoint seal verified with this folder's key" : 'seal not checked: no key vault beside this database';
+      const also = against ? `; still holds the exported checkpoint (row ${against.seq})` : '';
+      console.log(`Audit chain verified: ${result.rows} rows intact; ${seal}${also}.`);
+      return 0;
+    } else if (values.against) {
+      throw new UsageError('--against needs --verify.');
     }
     const query: AuditQuery = {
       ...(values.kind ? { kind: values.kind } : {}),

@@ -13,7 +13,7 @@ import type {
   AdmissionPolicy,
   AuditEntry,
   AuditQuery,
-  AuditVerification,
+  AuditCheckpoint, AuditVerification,
   BlockEntry,
   BroadcastReceipt,
   DoctorSnapshot,
@@ -212,6 +212,10 @@ class DoctorService implements DoctorServiceApi {
 
   auditVerify(): AuditVerification {
     return this.store.audit.verify();
+  }
+
+  auditCheckpoint(): AuditCheckpoint {
+    return this.store.audit.checkpoint();
   }
 
   auditCsv(query: AuditQuery): string {

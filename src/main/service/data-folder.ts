@@ -1,11 +1,12 @@
 /**
  * Opens an instance's data folder for a service: the SQLite store and the key vault (the given
  * one, e.g. Electron's safeStorage vault, or the owner-only keys.json). Failures become
- * ServiceErrors a person can act on, and nothing is left open when one part fails. The folder is
+ * ServiceErrors a person can act on, and nothing is left open when one part fails. The audit log
+ * is given the folder's seal key from the vault. The folder is
  * locked for this process (folder-lock.ts) until the service closes.
  */
 import { join } from 'node:path';
-import { openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import { auditSealKey, openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
 import { ServiceError } from './services.js';
 import { lockDataFolder, type FolderLock } from './folder-lock.js';
 
@@ -17,6 +18,9 @@ export function openDataFolder(dataDir: string, now: () => number, keyVault?: Ke
     lock = lockDataFolder(dataDir);
     store = openStore(dataDir, { now });
     const vault = keyVault ?? openFileKeyVault(join(dataDir, 'keys.json'));
+    const opened = store;
+    // Every checkpoint is sealed with the folder's key (store/audit-seal.ts); made at the first start.
+    opened.audit.useSealKey(auditSealKey(vault, (key) => opened.audit.useSealKey(key, true)), false);
     return { store, vault, lock };
   } catch (error) {
     store?.close();

@@ -44,13 +44,23 @@ export function readAuditRow(value: unknown): ChainedAuditEntry {
   };
 }
 
-/** The checkpoint: the newest row's seq and hash, moved with every append. */
+/** The checkpoint: the newest row's seq and hash, moved with every append, and its seal (audit-seal.ts). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  seal: string | null;
+}
+
 /** Prepared once per database: every append reads the checkpoint. */
 const headStatements = new WeakMap<Db, Statement<[], unknown>>();
 
-export function readAuditHead(db: Db): { seq: number; hash: string } {
+export function readAuditHead(db: Db): AuditHead {
   let select = headStatements.get(db);
-  if (!select) headStatements.set(db, (select = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1')));
+  if (!select) headStatements.set(db, (select = db.prepare('SELECT seq, hash, seal FROM audit_head WHERE id = 1')));
   const row = asRow(select.get(), 'audit checkpoint');
-  return { seq: rowInteger(row, 'seq', 'audit checkpoint'), hash: rowString(row, 'hash', 'audit checkpoint') };
+  return {
+    seq: rowInteger(row, 'seq', 'audit checkpoint'),
+    hash: rowString(row, 'hash', 'audit checkpoint'),
+    seal: rowStringOrNull(row, 'seal', 'audit checkpoint'),
+  };
 }

@@ -10,13 +10,15 @@
  *   hash = SHA-256(encodeFields(['medchat/audit/v1', seq, at, kind, patientId ?? '', address ?? '',
  *                                detail, prevHash]))   (hex)
  * and audit_head (the checkpoint: newest seq and hash) moves in the same transaction, so deleting
- * the newest rows is as visible as editing or deleting any other. The chain has no secret key: it
- * shows edits made without recomputing every later hash and the checkpoint, not a determined
- * attacker who rewrites the whole file; export the checkpoint elsewhere for that.
+ * the newest rows is as visible as editing or deleting any other. With the folder's seal key
+ * (audit-seal.ts, from the key vault) every checkpoint is also sealed, so a rewrite of the whole
+ * file by someone without the key shows too; checkpoint() exports one to keep elsewhere, which
+ * shows a rollback to an older copy.
  */
-import type { AuditEntry, AuditQuery, AuditVerification } from '../../shared/contract.js';
+import type { AuditCheckpoint, AuditEntry, AuditQuery, AuditVerification } from '../../shared/contract.js';
 import { auditHash, readAuditHead, readAuditRow } from './audit-chain.js';
 import { auditCsv } from './audit-csv.js';
+import { auditSeal, type AuditSealKey } from './audit-seal.js';
 import { verifyAuditChain } from './audit-verify.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
@@ -28,7 +30,15 @@ export interface AuditLog {
   append(e: { kind: string; patientId?: string | null; address?: string | null; detail?: string }): AuditEntry;
   /** Newest first. */
   query(q?: AuditQuery): AuditEntry[];
-  verify(): AuditVerification;
+  /** Walks the chain; with the seal key set, checks the seal; with `against`, that it still holds it. */
+  verify(against?: AuditCheckpoint): AuditVerification;
+  /**
+   * Seals every checkpoint from now on with `key`. `first`: the key is new to this folder, so the
+   * log records that it is sealed from here (an 'audit-sealed' row, sealed with it).
+   */
+  useSealKey(key: AuditSealKey, first: boolean): void;
+  /** The current checkpoint, to export and keep elsewhere. */
+  checkpoint(): AuditCheckpoint;
   count(): number;
   /** RFC 4180 CSV of query(q), newest first; q.limit defaults to AUDIT_MAX_LIMIT here. */
   toCsv(q?: AuditQuery): string;
@@ -63,7 +73,8 @@ export function createAuditLog(db: Db, now: Clock): AuditLog {
   const insert = db.prepare(
     'INSERT INTO audit (seq, at, kind, patient_id, address, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const moveHead = db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1');
+  const moveHead = db.prepare('UPDATE audit_head SET seq = ?, hash = ?, seal = ? WHERE id = 1');
+  let sealKey: AuditSealKey | undefined;
   const countRows = db.prepare('SELECT count(*) FROM audit').pluck();
 
   const appendTx = db.transaction((entry: Omit<AuditEntry, 'seq'>): AuditEntry => {
@@ -72,7 +83,7 @@ export function createAuditLog(db: Db, now: Clock): AuditLog {
     const full: AuditEntry = { seq: head.seq + 1, ...entry };
     const hash = auditHash(full, head.hash);
     insert.run(full.seq, full.at, full.kind, full.patientId, full.address, full.detail, head.hash, hash);
-    moveHead.run(full.seq, hash);
+    moveHead.run(full.seq, hash, sealKey ? auditSeal(sealKey, full.seq, hash) : null);
     return full;
   });
 
@@ -108,18 +119,29 @@ export function createAuditLog(db: Db, now: Clock): AuditLog {
       });
   }
 
+  function append(e: { kind: string; patientId?: string | null; address?: string | null; detail?: string }): AuditEntry {
+    if (typeof e !== 'object' || e === null) throw new StoreError('BAD_INPUT', 'audit.append: the entry must be an object.');
+    const kind = checkPattern(e.kind, 'audit.append: kind', AUDIT_KIND_PATTERN, AUDIT_KIND_RULE);
+    const patientId = e.patientId == null ? null : checkId(e.patientId, 'audit.append: patientId');
+    const address =
+      e.address == null ? null : checkPattern(e.address, 'audit.append: address', ADDRESS_PATTERN, 'a host:port of at most 100 characters');
+    const detail = e.detail === undefined ? '' : cleanText(e.detail, 'audit.append: detail', AUDIT_DETAIL_MAX);
+    return appendTx.immediate({ at: now(), kind, patientId, address, detail });
+  }
+
   return {
-    append(e) {
-      if (typeof e !== 'object' || e === null) throw new StoreError('BAD_INPUT', 'audit.append: the entry must be an object.');
-      const kind = checkPattern(e.kind, 'audit.append: kind', AUDIT_KIND_PATTERN, AUDIT_KIND_RULE);
-      const patientId = e.patientId == null ? null : checkId(e.patientId, 'audit.append: patientId');
-      const address =
-        e.address == null ? null : checkPattern(e.address, 'audit.append: address', ADDRESS_PATTERN, 'a host:port of at most 100 characters');
-      const detail = e.detail === undefined ? '' : cleanText(e.detail, 'audit.append: detail', AUDIT_DETAIL_MAX);
-      return appendTx.immediate({ at: now(), kind, patientId, address, detail });
-    },
+    append,
     query: (q) => query(q, AUDIT_DEFAULT_LIMIT),
-    verify: () => verifyAuditChain(db),
+    verify: (against) => verifyAuditChain(db, sealKey, against),
+    useSealKey(key, first) {
+      if (!(key instanceof Uint8Array) || key.length !== 32) throw new StoreError('BAD_INPUT', 'audit.useSealKey: the key must be 32 bytes.');
+      sealKey = key;
+      if (first) append({ kind: 'audit-sealed', detail: "checkpoints from this row on are sealed with this data folder's key" });
+    },
+    checkpoint() {
+      const head = readAuditHead(db);
+      return { format: 'medchat-audit-checkpoint/1', seq: head.seq, hash: head.hash, seal: head.seal, exportedAt: now() };
+    },
     count: () => Number(countRows.get()),
     toCsv: (q) => auditCsv(query(q, AUDIT_MAX_LIMIT)),
   };

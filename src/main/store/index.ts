@@ -14,6 +14,7 @@ export {
   AUDIT_MAX_LIMIT,
 } from './audit.js';
 export { auditHash } from './audit-chain.js';
+export { auditSealKey, readAuditSealKey, parseAuditCheckpoint, AUDIT_SEAL_VAULT_ID, type AuditSealKey } from './audit-seal.js';
 export { type PerfStore, PERF_MAX_HISTORY } from './perf.js';
 export { type SettingsStore } from './settings.js';
 export { type NonceStore, type SeenNonce } from './nonces.js';

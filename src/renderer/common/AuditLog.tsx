@@ -1,13 +1,13 @@
 /**
  * Renderer process. The audit log: filters (kind, patient, free text), the table, and for the
- * doctor live rows, CSV export and the hash-chain check. The patient side has the same view of its
+ * doctor live rows, CSV and checkpoint export and the hash-chain and seal check. The patient side has the same view of its
  * own log, without export or chain check (the contract has neither for patients).
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { AuditEntry, AuditQuery, AuditVerification, Role } from '../../shared/contract.js';
 import { useAction, useApi, useEvent } from './ApiContext.js';
 import { InlineAlert } from './InlineAlert.js';
-import { auditCsvFilename, formatClock, formatDate, isoTime } from './format.js';
+import { auditCheckpointFilename, auditCsvFilename, formatClock, formatDate, isoTime } from './format.js';
 
 const LIMIT = 500;
 
@@ -30,8 +30,8 @@ function buildQuery(kind: string, patientId: string, text: string): AuditQuery {
   return query;
 }
 
-function download(text: string, filename: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+function download(text: string, filename: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -55,6 +55,7 @@ export function AuditLog({ role }: { role: Role }) {
   const load = useAction();
   const verify = useAction();
   const csv = useAction();
+  const checkpoint = useAction();
   const { run: runLoad } = load;
   const { run: runVerify } = verify;
   const latestRequest = useRef(0);
@@ -142,6 +143,15 @@ export function AuditLog({ role }: { role: Role }) {
     setExported(`Saved ${filename}.`);
   };
 
+  const exportCheckpoint = async () => {
+    setExported(null);
+    const result = await checkpoint.run(() => api.invoke('doctor.auditCheckpoint', undefined));
+    if (!result) return;
+    const filename = auditCheckpointFilename(new Date());
+    download(JSON.stringify(result.value, null, 2) + '\n', filename, 'application/json');
+    setExported(`Saved ${filename} (row ${result.value.seq}). Keep it off this computer: "medchat audit --verify --against ${filename}" later shows whether the log was rolled back or rewritten.`);
+  };
+
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <div className="panel-head">
@@ -196,11 +206,14 @@ export function AuditLog({ role }: { role: Role }) {
               <button type="button" className="button-secondary" disabled={csv.busy} onClick={() => void exportCsv()}>
                 Export CSV
               </button>
+              <button type="button" className="button-secondary" disabled={checkpoint.busy} onClick={() => void exportCheckpoint()}>
+                Export checkpoint
+              </button>
             </>
           ) : null}
         </div>
       </form>
-      <InlineAlert message={load.error ?? verify.error ?? csv.error} />
+      <InlineAlert message={load.error ?? verify.error ?? csv.error ?? checkpoint.error} />
       <p role="status" className="hint">
         {exported}
       </p>
@@ -214,7 +227,7 @@ function ChainBadge({ verification, checking }: { verification: AuditVerificatio
   if (verification?.ok) {
     content = (
       <span className="badge badge-ok">
-        <span aria-hidden="true">✓ </span>Chain verified: {verification.rows} rows
+        <span aria-hidden="true">✓ </span>Chain verified{verification.sealChecked ? ' and sealed' : ''}: {verification.rows} rows
       </span>
     );
   } else if (verification) {

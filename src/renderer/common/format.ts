@@ -59,6 +59,10 @@ export function auditCsvFilename(now: Date): string {
   return `medchat-audit-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}.csv`;
 }
 
+export function auditCheckpointFilename(now: Date): string {
+  return `medchat-audit-checkpoint-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}.json`;
+}
+
 /** "a port from 1 to 65535" as a number, or null. */
 export function parsePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(text.trim())) return null;

@@ -118,9 +118,9 @@ export async function auditExpectKinds(page: Page, kinds: string[]): Promise<voi
 /** Clicks Verify chain; returns the number of rows the badge reports. */
 export async function doctorVerifyChain(page: Page): Promise<number> {
   await page.getByRole('button', { name: 'Verify chain' }).click();
-  const badge = page.getByText(/Chain verified: \d+ rows/);
+  const badge = page.getByText(/Chain verified and sealed: \d+ rows/);
   await expect(badge).toBeVisible();
-  return Number(/Chain verified: (\d+) rows/.exec((await badge.textContent()) ?? '')![1]);
+  return Number(/Chain verified and sealed: (\d+) rows/.exec((await badge.textContent()) ?? '')![1]);
 }
 
 /** The live "Performance metrics" table's calls for one primitive (0 when it has no row). */

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** The repository root, found from this file (tests/integration/support). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -29,6 +30,37 @@ export function removeDir(dir: string): void {
 /** Fails early, with the command to run, when the CLI has not been compiled. */
 export function assertCliBuilt(): void {
   if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run "npx tsc -p tsconfig.node.json" first.`);
+}
+
+/**
+ * A test file's scratch folders: checks the build before the file, kills every child and removes
+ * the folders after each test. Returns dir(label), a fresh folder for this test.
+ */
+export function useTestDirs(): (label: string) => string {
+  let dirs: string[] = [];
+  beforeAll(() => assertCliBuilt());
+  afterEach(async () => {
+    await killAll();
+    for (const d of dirs) removeDir(d);
+    dirs = [];
+  });
+  afterAll(() => killAll());
+  return (label) => {
+    const d = tempDir(label);
+    dirs.push(d);
+    return d;
+  };
+}
+
+export const PERF_HEADER = /^\| Primitive\s+\| Avg Time \(ms\)\s+\| Calls\s+\|$/;
+export const ADMITTED = /^\[step\] admitted: group key received \(opcode 30\)/;
+
+/** Starts a patient and waits until it is admitted and has printed its handshake performance table. */
+export async function joinPatient(id: string, port: number, dataDir: string): Promise<CliProcess> {
+  const patient = startPatient({ id, port, dataDir });
+  const admitted = await patient.waitFor(ADMITTED);
+  await patient.waitFor(PERF_HEADER, 15_000, admitted.index);
+  return patient;
 }
 
 export interface LineMatch {

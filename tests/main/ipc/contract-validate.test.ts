@@ -21,6 +21,7 @@ const VALID: { [C in InvokeChannel]: InvokeArg<C> } = {
   'doctor.broadcast': { text: 'Take 2 pills, then rest. 🩺' },
   'doctor.audit': { kind: 'join', patientId: 'alice', text: 'blocked', limit: 100 },
   'doctor.auditVerify': undefined,
+  'doctor.auditCheckpoint': undefined,
   'doctor.auditCsv': {},
   'doctor.perf': undefined,
   'doctor.perfHistory': undefined,

@@ -172,7 +172,7 @@ describe('handleInvoke', () => {
     expect(value(await handleInvoke(rt, 'doctor.audit', { kind: 'policy' })).map((e) => e.detail)).toEqual(['new patients: ask the doctor']);
     expect(value(await handleInvoke(rt, 'doctor.audit', { kind: 'shutdown', limit: 1 }))[0]?.detail).toContain(`127.0.0.1:${port}`);
     const rows = value(await handleInvoke(rt, 'doctor.audit', {})).length;
-    expect(value(await handleInvoke(rt, 'doctor.auditVerify', undefined))).toEqual({ ok: true, rows, problem: null });
+    expect(value(await handleInvoke(rt, 'doctor.auditVerify', undefined))).toEqual({ ok: true, rows, problem: null, sealChecked: true });
     expect(Array.isArray(value(await handleInvoke(rt, 'doctor.perf', undefined)))).toBe(true);
     // the listening session just stopped is in the performance history, ended
     const history = value(await handleInvoke(rt, 'doctor.perfHistory', undefined));

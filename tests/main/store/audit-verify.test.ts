@@ -32,15 +32,15 @@ function tamperedCopy(original: Store, sql: string): Store {
 describe('audit.verify', () => {
   it('accepts an empty log and a clean log', () => {
     const { store } = testStore();
-    expect(store.audit.verify()).toEqual({ ok: true, rows: 0, problem: null });
+    expect(store.audit.verify()).toEqual({ ok: true, rows: 0, problem: null, sealChecked: false });
     const log = closedLog();
-    expect(track(openStoreFile(log.path)).audit.verify()).toEqual({ ok: true, rows: 4, problem: null });
+    expect(track(openStoreFile(log.path)).audit.verify()).toEqual({ ok: true, rows: 4, problem: null, sealChecked: false });
   });
 
   it('detects an edited row', () => {
     const copy = tamperedCopy(closedLog(), "UPDATE audit SET detail = 'nothing happened' WHERE seq = 2;");
     expect(copy.audit.query().find((e) => e.seq === 2)?.detail).toBe('nothing happened');
-    expect(copy.audit.verify()).toEqual({ ok: false, rows: 4, problem: 'edited row 2: hash mismatch' });
+    expect(copy.audit.verify()).toEqual({ ok: false, rows: 4, problem: 'edited row 2: hash mismatch', sealChecked: false });
   });
 
   it('detects a consistent rewrite of a row at the link to the following row', () => {
@@ -58,7 +58,7 @@ describe('audit.verify', () => {
 
   it('detects a deleted middle row', () => {
     const copy = tamperedCopy(closedLog(), 'DELETE FROM audit WHERE seq = 2;');
-    expect(copy.audit.verify()).toEqual({ ok: false, rows: 3, problem: 'row 2 missing: gap after row 1 (the next row is 3)' });
+    expect(copy.audit.verify()).toEqual({ ok: false, rows: 3, problem: 'row 2 missing: gap after row 1 (the next row is 3)', sealChecked: false });
   });
 
   it('detects a deleted first row', () => {
@@ -72,6 +72,7 @@ describe('audit.verify', () => {
       ok: false,
       rows: 2,
       problem: 'chain head does not match checkpoint: rows deleted at the end (the checkpoint says row 4, the log ends at row 2)',
+      sealChecked: false,
     });
   });
 

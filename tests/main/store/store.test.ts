@@ -53,7 +53,7 @@ describe('openStoreFile', () => {
     const copy = path.join(tempDir(), 'copy.db');
     fs.copyFileSync(store.path, copy);
     const ro = track(openStoreFile(copy, { readonly: true }));
-    expect(ro.audit.verify()).toEqual({ ok: true, rows: 1, problem: null });
+    expect(ro.audit.verify()).toEqual({ ok: true, rows: 1, problem: null, sealChecked: false });
     expect(() => ro.audit.append({ kind: 'start' })).toThrow(/readonly/);
     expect(ro.audit.count()).toBe(1);
   });

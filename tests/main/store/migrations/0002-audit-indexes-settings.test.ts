@@ -42,7 +42,7 @@ describe('migration 0002-audit-indexes-settings', () => {
     db.close();
 
     const store = track(openStoreFile(file, { now: () => T0 + 10 }));
-    expect(store.audit.verify()).toEqual({ ok: true, rows: 3, problem: null });
+    expect(store.audit.verify()).toEqual({ ok: true, rows: 3, problem: null, sealChecked: false });
     expect(store.audit.query().map((e) => e.detail)).toEqual(['third', 'second', 'first']);
     expect(store.blocks.active('p2')?.reason).toBe('bad signature');
     expect(store.pins.get('p1')?.keyFingerprint).toBe('abcd');
