@@ -122,6 +122,8 @@ export interface DoctorStatus {
   fingerprints: KeyFingerprint[];
   /** While not listening: where the doctor last listened, to offer "Resume listening" (after a restart too). */
   resume: { host: string; port: number } | null;
+  /** Connections held now: admitted patients, and those still in the handshake (or waiting for approval). */
+  connections: { open: number; admitted: number; unfinished: number };
 }
 
 export interface BroadcastReceipt {

@@ -7,27 +7,15 @@
  * who joins during the attack is admitted within 2 s.
  * Needs the build: `npx tsc -p tsconfig.node.json`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { assertCliBuilt, killAll, runCli, startDoctor, startHostile, startPatient, type CliProcess } from './support/processes.js';
-import { broadcastReachesAll, conferenceOfThree, newcomerJoins, ADMITTED_LINE, type AttackedConference } from './support/under-attack.js';
+import { runCli, startDoctor, startHostile, startPatient } from './support/processes.js';
+import { broadcastReachesAll, eventFrom, newcomerJoins, useConferences, ADMITTED_LINE, type AttackedConference } from './support/under-attack.js';
 import { events } from '../hostile/report.js';
 
 const JOIN_BUDGET_MS = 2_000;
-let conference: AttackedConference | null = null;
 
-beforeAll(() => assertCliBuilt());
-afterEach(async () => {
-  await killAll();
-  conference?.dispose();
-  conference = null;
-});
-afterAll(() => killAll());
-
-async function eventFrom(process: CliProcess, event: string, ms = 15_000): Promise<Record<string, unknown>> {
-  await process.waitFor(new RegExp(`^\\{"event":"${event}"`), ms);
-  return events(process.lines).find((e) => e.event === event)!;
-}
+const conferences = useConferences();
 
 /** The newcomer joins within the budget, and the three members still receive a broadcast. */
 async function conferenceStillServes(c: AttackedConference, newcomer: string, text: string): Promise<void> {
@@ -40,8 +28,7 @@ async function conferenceStillServes(c: AttackedConference, newcomer: string, te
 
 describe('item 1: a relay at a pinned address answers with another doctor id', () => {
   it('is refused as a key change; the patient never sends it opcode 10', async () => {
-    conference = await conferenceOfThree('pin');
-    const c = conference;
+    const c = await conferences.start('pin');
     // frank reaches the doctor through a forwarder the first time, and pins the doctor there.
     const forwarder = startHostile('relay', ['--listen', '0', '--mode', 'forward', '--doctor-port', String(c.doctor.port)]);
     const port = String((await eventFrom(forwarder, 'listening')).port);
@@ -68,8 +55,7 @@ describe('item 1: a relay at a pinned address answers with another doctor id', (
 
 describe('item 2: one address holds connections to keep new patients out', () => {
   it('refuses connections past the per-address cap with opcode 60, drops idle ones early, and serves others', async () => {
-    conference = await conferenceOfThree('hold', ['--max-per-address', '8', '--first-message-timeout', '1']);
-    const c = conference;
+    const c = await conferences.start('hold', ['--max-per-address', '8', '--first-message-timeout', '1']);
     await broadcastReachesAll(c, 'before the attack');
     const attacker = startHostile('hold-connections', ['--port', String(c.doctor.port), '--from', '127.0.0.2', '--count', '60', '--seconds', '5']);
     await attacker.waitFor(/"code":"TOO_MANY_CONNECTIONS"/);
@@ -84,8 +70,7 @@ describe('item 2: one address holds connections to keep new patients out', () =>
   });
 
   it('says "conference full" at the total cap, and a trickled hello times out like an idle one', async () => {
-    conference = await conferenceOfThree('full', ['--max-connections', '5', '--first-message-timeout', '1']);
-    const c = conference;
+    const c = await conferences.start('full', ['--max-connections', '5', '--first-message-timeout', '1']);
     const attacker = startHostile('hold-connections', ['--port', String(c.doctor.port), '--from', '127.0.0.2', '--count', '4', '--seconds', '3', '--mode', 'trickle']);
     await attacker.waitFor(/"code":"CONFERENCE_FULL"/);
     const summary = await eventFrom(attacker, 'summary');
@@ -101,8 +86,7 @@ describe('item 2: one address holds connections to keep new patients out', () =>
 
 describe('item 2, continued: many addresses, each within its limits', () => {
   it('handshakes that cost the attacker nothing, from twelve addresses, do not hold back a newcomer', async () => {
-    conference = await conferenceOfThree('cheap');
-    const c = conference;
+    const c = await conferences.start('cheap');
     const flood = ['--mode', 'cheap-handshakes', '--addresses', '12', '--per-address', '8', '--bits', '4096', '--seconds', '8'];
     const attacker = startHostile('floods', ['--port', String(c.doctor.port), ...flood]);
     await c.doctor.waitFor(/^\[join\] cheap\d+x0 \(127\.0\.4\.\d+:\d+\)/);
@@ -115,8 +99,7 @@ describe('item 2, continued: many addresses, each within its limits', () => {
 
 describe('item 3: custom groups that cost the doctor CPU', () => {
   it('refuses non-canonical generators at once', async () => {
-    conference = await conferenceOfThree('spin');
-    const c = conference;
+    const c = await conferences.start('spin');
     const attacker = startHostile('custom-groups', ['--port', String(c.doctor.port), '--mode', 'generator-spin', '--count', '10']);
     const summary = await eventFrom(attacker, 'summary');
     expect(summary.replies).toEqual({ BAD_GROUP: 10 });
@@ -125,8 +108,7 @@ describe('item 3: custom groups that cost the doctor CPU', () => {
   });
 
   it('keeps primality checks of a flood of primes from many addresses off the workers others need', async () => {
-    conference = await conferenceOfThree('flood');
-    const c = conference;
+    const c = await conferences.start('flood');
     const attacker = startHostile('custom-groups', ['--port', String(c.doctor.port), '--mode', 'prime-flood', '--addresses', '8', '--seconds', '6']);
     await attacker.waitFor(/"reply":"(BAD_GROUP|GROUPS_BUSY)"/, 20_000);
     await conferenceStillServes(c, 'dave', 'during the flood');
@@ -141,8 +123,7 @@ describe('item 3: custom groups that cost the doctor CPU', () => {
 
 describe('item 4: peer text that poses as the doctor’s own lines', () => {
   it('is quoted and escaped on the console, in the audit log and in the CSV export; the chain verifies', async () => {
-    conference = await conferenceOfThree('forge');
-    const c = conference;
+    const c = await conferences.start('forge');
     const attacker = startHostile('forge-log', ['--port', String(c.doctor.port), '--id', 'mallory']);
     await eventFrom(attacker, 'done');
     const line = await c.doctor.waitFor(/^\[disconnect\] mallory \(127\.0\.0\.4:\d+\): patient sent opcode 60/);
@@ -162,8 +143,7 @@ describe('item 4: peer text that poses as the doctor’s own lines', () => {
   });
 
   it('a flood of connections that each say goodbye writes a bounded number of audit rows', async () => {
-    conference = await conferenceOfThree('audit-flood');
-    const c = conference;
+    const c = await conferences.start('audit-flood');
     const attacker = startHostile('floods', ['--port', String(c.doctor.port), '--mode', 'disconnects', '--seconds', '3']);
     const summary = await eventFrom(attacker, 'summary', 20_000);
     const sent = (summary.tally as Record<string, number>)['sent']!;
@@ -175,8 +155,7 @@ describe('item 4: peer text that poses as the doctor’s own lines', () => {
   });
 
   it("a relay's opcode 60 cannot fake lines on the patient's console", async () => {
-    conference = await conferenceOfThree('forge-patient');
-    const c = conference;
+    const c = await conferences.start('forge-patient');
     const relay = startHostile('relay', ['--listen', '0', '--mode', 'evil-doctor', '--code', 'SHUTDOWN', '--text', 'ok\n[step] admitted: group key received (opcode 30)\n[message #1] stop all medication\u202e']);
     const port = Number((await eventFrom(relay, 'listening')).port);
     const victim = startPatient({ id: 'gina', port, dataDir: join(c.base, 'gina') });
@@ -190,8 +169,7 @@ describe('item 4: peer text that poses as the doctor’s own lines', () => {
 
 describe('item 5: lock-outs without the key', () => {
   it('a relay that replays a new patient’s opcode 10 first blocks nobody', async () => {
-    conference = await conferenceOfThree('replay-first');
-    const c = conference;
+    const c = await conferences.start('replay-first');
     const relay = startHostile('relay', ['--listen', '0', '--mode', 'replay-first', '--doctor-port', String(c.doctor.port), '--from', '127.0.0.5']);
     const port = Number((await eventFrom(relay, 'listening')).port);
     // One attempt through the relay is the point here (retries would add failures of their own).
@@ -206,8 +184,7 @@ describe('item 5: lock-outs without the key', () => {
   });
 
   it('garbage opcode 10s under an unpinned id do not block it', async () => {
-    conference = await conferenceOfThree('garbage');
-    const c = conference;
+    const c = await conferences.start('garbage');
     const attacker = startHostile('lockout', ['--port', String(c.doctor.port), '--mode', 'garbage-op10', '--id', 'dave', '--count', '5']);
     await eventFrom(attacker, 'done');
     const codes = events(attacker.lines).filter((e) => e.event === 'reply').map((e) => e.code);
@@ -218,8 +195,7 @@ describe('item 5: lock-outs without the key', () => {
   });
 
   it("key-change requests from an outsider do not take the owner's place", async () => {
-    conference = await conferenceOfThree('spam', ['--policy', 'tofu']);
-    const c = conference;
+    const c = await conferences.start('spam', ['--policy', 'tofu']);
     const attacker = startHostile('lockout', ['--port', String(c.doctor.port), '--mode', 'key-change-spam', '--id', 'alice', '--from', '127.0.0.7', '--count', '6']);
     await eventFrom(attacker, 'done');
     const codes = events(attacker.lines).filter((e) => e.event === 'reply').map((e) => e.code);
@@ -241,8 +217,7 @@ describe('item 5: lock-outs without the key', () => {
 
 describe('item 5, continued: the approval queue', () => {
   it('outsiders asking under the id of a patient who waits for approval cannot push the patient out', async () => {
-    conference = await conferenceOfThree('queue');
-    const c = conference;
+    const c = await conferences.start('queue');
     // A look-alike id waits for the doctor under trust on first use; outsiders then ask under it.
     const waiting = startPatient({ id: 'aIice', port: c.doctor.port, dataDir: join(c.base, 'look') });
     await waiting.waitFor(/^\[waiting\]/);
@@ -262,8 +237,7 @@ describe('item 5, continued: the approval queue', () => {
 
 describe('item 6: a replay across a doctor restart', () => {
   it('is refused as a replay, never answered with a signed opcode 20', async () => {
-    conference = await conferenceOfThree('restart', ['--delta-ts', '60']);
-    const c = conference;
+    const c = await conferences.start('restart', ['--delta-ts', '60']);
     const file = join(c.base, 'recorded.json');
     const relay = startHostile('relay', ['--listen', '0', '--mode', 'forward', '--doctor-port', String(c.doctor.port), '--record', file]);
     const port = Number((await eventFrom(relay, 'listening')).port);
@@ -285,8 +259,7 @@ describe('item 6: a replay across a doctor restart', () => {
 
 describe('item 7: look-alike ids', () => {
   it('holds aIice, Alice and a1ice for the doctor with a warning, under trust on first use', async () => {
-    conference = await conferenceOfThree('lookalike');
-    const c = conference;
+    const c = await conferences.start('lookalike');
     for (const id of ['aIice', 'Alice', 'a1ice']) {
       const p = startPatient({ id, port: c.doctor.port, dataDir: join(c.base, `look-${id}`) });
       await p.waitFor(/^\[waiting\]/);
@@ -300,8 +273,7 @@ describe('item 7: look-alike ids', () => {
 describe('issue 9: coalesced rekeys against patients that join and leave without pause', () => {
   it('never broadcasts under a key a departed patient held, and the members get every message', async () => {
     // Without the seed's rekey before every broadcast, the window alone must keep the guarantee.
-    conference = await conferenceOfThree('churn', ['--no-rekey-before-broadcast']);
-    const c = conference;
+    const c = await conferences.start('churn', ['--no-rekey-before-broadcast']);
     const from = c.doctor.lines.length;
     const fromMember = c.members.map((m) => m.lines.length);
     const attacker = startHostile('churn', ['--port', String(c.doctor.port), '--ids', '4', '--seconds', '5']);

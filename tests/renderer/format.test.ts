@@ -45,7 +45,7 @@ describe('niceStep', () => {
 
 describe('describeChanges', () => {
   const base: DoctorSnapshot = {
-    status: { listening: true, host: '127.0.0.1', port: 5050, policy: 'ask', rekeyBeforeBroadcast: true, epoch: 1, fingerprints: [], resume: null },
+    status: { listening: true, host: '127.0.0.1', port: 5050, policy: 'ask', rekeyBeforeBroadcast: true, epoch: 1, fingerprints: [], resume: null, connections: { open: 0, admitted: 0, unfinished: 0 } },
     patients: [],
     pending: [],
     blocks: [],

@@ -1,7 +1,7 @@
 /**
  * `medchat doctor`: runs a conference in the terminal, like the seed's server.py. Lines typed are
  * broadcast; commands: block ID [minutes], unblock ID, approve ID FINGERPRINT, reject ID
- * FINGERPRINT, list, perf, help, quit. Ctrl+C (or quit) tells every patient (opcode 60) and exits.
+ * FINGERPRINT, list, perf, status, help, quit. Ctrl+C (or quit) tells every patient (opcode 60) and exits.
  */
 import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
@@ -34,7 +34,7 @@ export const DOCTOR_COMMAND = defineCommand({
     workers: { type: 'string', value: 'N' },
   },
   notes: `Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
-reject ID FINGERPRINT | list | perf | help | quit`,
+reject ID FINGERPRINT | list | perf | status | help | quit`,
 });
 
 const PENDING_KIND: Record<PendingApproval['kind'], string> = { 'new-patient': 'new patient', 'key-change': 'key change', 'look-alike': 'look-alike id' };
@@ -161,6 +161,14 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
         case 'perf':
           console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
           return false;
+        case 'status': {
+          const { connections: c, epoch } = service.status();
+          // Under `node --expose-gc` the heap figure is taken after a collection, so it can be compared.
+          globalThis.gc?.();
+          const heap = (process.memoryUsage().heapUsed / (1024 * 1024)).toFixed(1);
+          console.log(`Connections: ${c.open} open (${c.admitted} admitted, ${c.unfinished} unfinished); epoch ${epoch}; heap ${heap} MiB in use`);
+          return false;
+        }
         case 'block': {
           const [id, minutes] = rest;
           if (!id) throw new UsageError('block ID [minutes]');

@@ -31,6 +31,13 @@ export class ConnectionGate {
     return this.total;
   }
 
+  /** Connections not yet admitted, over all addresses, and the addresses holding them. */
+  get unfinished(): { connections: number; addresses: number } {
+    let connections = 0;
+    for (const n of this.unauthenticated.values()) connections += n;
+    return { connections, addresses: this.unauthenticated.size };
+  }
+
   /** Admits a new connection from `ip` (counted until released), or says why not. */
   open(ip: string): GateRefusal | null {
     const bucket = addressBucket(ip);

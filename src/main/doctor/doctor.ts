@@ -50,7 +50,7 @@ export class Doctor implements DoctorContext {
   private readonly liveness: Liveness<PatientSession>;
   private readonly store: Store;
   private readonly limiter: AddressLimiter;
-  private readonly gate: ConnectionGate;
+  readonly gate: ConnectionGate;
   private readonly throttle: AuditThrottle;
   private readonly sessions = new Set<PatientSession>();
   /** Sessions that count against their address's cap on unfinished connections. */
@@ -329,9 +329,9 @@ export class Doctor implements DoctorContext {
     this.sessions.delete(session);
     if (this.held.delete(session)) this.lookAlikes.remove(session.patientId!);
     this.gate.closed(session.socket.remoteIp, !this.unauthenticated.delete(session));
-    const id = session.patientId;
     this.desk.forget(session);
-    if (wasAdmitted && id && this.conference.leave(id, session)) this.audit('removed', id, session.address, 'session ended');
+    const [id, why] = [session.patientId, `session ended${session.endCode ? ` (${session.endCode})` : ''}`];
+    if (wasAdmitted && id && this.conference.leave(id, session)) this.audit('removed', id, session.address, why);
     this.notify();
   }
 

@@ -115,6 +115,11 @@ class DoctorService implements DoctorServiceApi {
       epoch: this.doctor.conference.epoch,
       fingerprints: this.doctor.identity.fingerprints(),
       resume: this.listener ? null : this.lastListen(),
+      connections: {
+        open: this.doctor.gate.connections,
+        admitted: this.doctor.conference.size,
+        unfinished: this.doctor.gate.unfinished.connections,
+      },
     };
   }
 

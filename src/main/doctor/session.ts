@@ -116,6 +116,9 @@ export class PatientSession {
     return this.stage === 'closed';
   }
 
+  /** The opcode 60 code the doctor ended the session with, if it did (for the audit's "removed" row). */
+  endCode: string | null = null;
+
   get isAdmitted(): boolean {
     return this.stage === 'admitted';
   }
@@ -132,6 +135,7 @@ export class PatientSession {
   /** Ends the connection with a final message (opcode 60 or 80) and forgets its secrets. */
   async close(final?: DoctorMessage): Promise<void> {
     if (this.isClosed()) return;
+    if (final?.op === DOCTOR_OP.DISCONNECT) this.endCode = final.code;
     this.clearTimer();
     const wasAdmitted = this.isAdmitted;
     this.stage = 'closed';

@@ -3,7 +3,8 @@
  * async handler strictly in order, one at a time; while the handler is busy and frames queue up,
  * the socket stops reading (TCP backpressure) instead of buffering without bound. A peer that
  * sends a bad frame gets the handler's protocol-error callback, never a crash; a peer that stops
- * reading our output is cut off once a megabyte is waiting for it.
+ * reading our output gets the same callback (NOT_READING) once a megabyte is waiting for it, so
+ * its session ends with a reason, and nothing more is queued for it meanwhile.
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, ProtocolError } from '../protocol/index.js';
@@ -11,7 +12,7 @@ import type { FrameHandler, FramedChannel } from './channel.js';
 import { hostPort } from '../../shared/address.js';
 
 const MAX_QUEUED_FRAMES = 16;
-const MAX_UNSENT_BYTES = 1024 * 1024;
+export const MAX_UNSENT_BYTES = 1024 * 1024;
 const END_TIMEOUT_MS = 2000;
 
 export type { FrameHandler } from './channel.js';
@@ -25,6 +26,7 @@ export class FramedSocket implements FramedChannel {
   private closed = false;
   private ending = false;
   private corked = false;
+  private stalled = false;
 
   constructor(
     private readonly socket: Socket,
@@ -99,7 +101,7 @@ export class FramedSocket implements FramedChannel {
   sendFrame(frame: Uint8Array): boolean {
     if (!this.isOpen) return false;
     if (this.socket.writableLength > MAX_UNSENT_BYTES) {
-      this.socket.destroy();
+      this.stall();
       return false;
     }
     // Frames queued in one turn (a rekey's opcode 30 and the broadcast after it) leave in one
@@ -114,6 +116,18 @@ export class FramedSocket implements FramedChannel {
     }
     this.socket.write(frame);
     return true;
+  }
+
+  /** Told once, after the caller's turn (it may be looping over recipients); a handler-less socket just closes. */
+  private stall(): void {
+    if (this.stalled) return;
+    this.stalled = true;
+    const unsent = `${(this.socket.writableLength / (1024 * 1024)).toFixed(1)} MiB waiting unsent`;
+    queueMicrotask(() => {
+      if (this.closed) return;
+      if (this.handler) this.handler.onProtocolError(new ProtocolError('NOT_READING', unsent));
+      else this.socket.destroy();
+    });
   }
 
   /** Sends a last frame (if any), then closes once it is flushed or after a short grace time. */

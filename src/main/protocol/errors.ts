@@ -35,6 +35,7 @@ export const DISCONNECT_REASONS = {
   BAD_ACK: 'A delivery acknowledgement did not authenticate.',
   BAD_EXIT: 'An exit notice did not authenticate.',
   BAD_HEARTBEAT: 'A heartbeat did not authenticate.',
+  NOT_READING: 'Messages piled up unread (over 1 MiB waiting to be sent), so the connection was dropped; reconnecting starts afresh.',
   UNREACHABLE: 'Nothing authenticated arrived from the peer within the liveness bound; the link is taken as dead.',
   DUPLICATE_SESSION: 'A second session for this patient id is in progress.',
   SHUTDOWN: 'The doctor ended the conference.',

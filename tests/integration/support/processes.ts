@@ -248,6 +248,8 @@ export interface StartDoctorOptions {
   /** 0 (the default) lets the OS choose; the real port is read from the doctor's output. */
   port?: number;
   args?: string[];
+  /** Node options before bin/medchat.js, e.g. ['--expose-gc'] for the `status` command's settled heap figure. */
+  nodeArgs?: string[];
   /** How long to wait for the "listening" line. */
   ms?: number;
 }
@@ -257,7 +259,7 @@ export const LISTENING = /^MedChatSecure doctor listening on ([^\s]+):(\d+)/;
 /** Starts `medchat doctor` and waits for `MedChatSecure doctor listening on HOST:PORT`. */
 export async function startDoctor(options: StartDoctorOptions): Promise<DoctorProcess> {
   const args = ['doctor', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data-dir', options.dataDir, ...(options.args ?? [])];
-  const doctor = new CliProcess('doctor', args) as DoctorProcess;
+  const doctor = new CliProcess('doctor', args, { script: BIN, nodeArgs: options.nodeArgs ?? [] }) as DoctorProcess;
   const { match } = await doctor.waitFor(LISTENING, options.ms ?? DEFAULT_WAIT_MS);
   doctor.port = Number(match[2]);
   return doctor;

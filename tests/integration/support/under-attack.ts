@@ -5,7 +5,9 @@
  * broadcasts, and a standard-group patient who joins during the attack is admitted quickly.
  */
 import { join } from 'node:path';
-import { startDoctor, startPatient, tempDir, removeDir, type CliProcess, type DoctorProcess } from './processes.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { events } from '../../hostile/report.js';
+import { assertCliBuilt, killAll, startDoctor, startPatient, tempDir, removeDir, type CliProcess, type DoctorProcess } from './processes.js';
 
 export const ADMITTED_LINE = /^\[step\] admitted: group key received \(opcode 30\)/;
 export const CONNECTED_LINE = /^\[step\] connected to the doctor/;
@@ -20,10 +22,32 @@ export interface AttackedConference {
   dispose(): void;
 }
 
+/**
+ * For a test file of attacks: checks the build first; after each test kills every process and
+ * removes the conference's folder. start() is conferenceOfThree.
+ */
+export function useConferences(): { start: typeof conferenceOfThree } {
+  let current: AttackedConference | null = null;
+  beforeAll(() => assertCliBuilt());
+  afterEach(async () => {
+    await killAll();
+    current?.dispose();
+    current = null;
+  });
+  afterAll(() => killAll());
+  return { start: async (...args) => (current = await conferenceOfThree(...args)) };
+}
+
+/** The first JSON line a hostile process printed for `event`, waiting for it up to `ms`. */
+export async function eventFrom(process: CliProcess, event: string, ms = 15_000): Promise<Record<string, unknown>> {
+  await process.waitFor(new RegExp(`^\\{"event":"${event}"`), ms);
+  return events(process.lines).find((e) => e.event === event)!;
+}
+
 /** Starts a doctor (with extra CLI args) and admits alice, bob and carol. */
-export async function conferenceOfThree(label: string, doctorArgs: string[] = []): Promise<AttackedConference> {
+export async function conferenceOfThree(label: string, doctorArgs: string[] = [], nodeArgs: string[] = []): Promise<AttackedConference> {
   const base = tempDir(label);
-  const doctor = await startDoctor({ dataDir: join(base, 'doctor'), args: doctorArgs });
+  const doctor = await startDoctor({ dataDir: join(base, 'doctor'), args: doctorArgs, nodeArgs });
   const members: CliProcess[] = [];
   for (const id of MEMBERS) {
     const patient = startPatient({ id, port: doctor.port, dataDir: join(base, id) });
