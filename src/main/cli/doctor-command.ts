@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
 import { stderrLog } from '../service/log.js';
 import { ServiceError } from '../service/services.js';
+import { storeFault } from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
@@ -59,8 +60,9 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   // would leave them running and the process would never exit.
   const listenHost = host(values.host, '127.0.0.1');
   const listenPort = port(values.port, 5050, true);
+  const dataDirectory = dataDir(values['data-dir'], 'doctor');
   const service = await createDoctorService({
-    dataDir: dataDir(values['data-dir'], 'doctor'),
+    dataDir: dataDirectory,
     log: stderrLog(),
     ...(values.workers !== undefined ? { workers: positiveNumber('--workers', values.workers, 2, 16) } : {}),
     config: {
@@ -199,7 +201,7 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
       }
     } catch (error) {
       if (error instanceof ServiceError || error instanceof UsageError) console.log(`Error: ${error.message}`);
-      else console.log(`Error: ${(error as Error).message}`);
+      else console.log(`Error: ${(storeFault(error, dataDirectory) ?? (error as Error)).message}`);
       return false;
     }
   }

@@ -6,7 +6,7 @@
 import { AsyncCrypto } from '../crypto/index.js';
 import { listen, type Listener } from '../net/index.js';
 import type { Store } from '../store/index.js';
-import { openDataFolder } from '../service/data-folder.js';
+import { startOnDataFolder } from '../service/data-folder.js';
 import { ServiceError, type DoctorServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
 import type {
@@ -256,33 +256,39 @@ export type { DoctorService };
 
 export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
   const now = options.now ?? Date.now;
-  const { store, vault, lock } = openDataFolder(options.dataDir, now, options.keyVault);
-  const interrupted = store.perf.closeInterrupted('doctor');
-  const crypto = new AsyncCrypto({
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.backend ? { backend: options.backend } : {}),
+  return startOnDataFolder(options.dataDir, now, options.keyVault, ({ store, vault, lock }) => {
+    const interrupted = store.perf.closeInterrupted('doctor');
+    const storedPolicy = store.settings.get(POLICY_KEY);
+    const config: DoctorConfig = {
+      ...DEFAULT_DOCTOR_CONFIG,
+      ...(storedPolicy === 'tofu' || storedPolicy === 'ask' ? { policy: storedPolicy } : {}),
+      ...options.config,
+    };
+    const crypto = new AsyncCrypto({
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.backend ? { backend: options.backend } : {}),
+    });
+    let service: DoctorService | null = null;
+    try {
+      const doctor = new Doctor({
+        config,
+        crypto,
+        store,
+        vault,
+        now,
+        ...(options.timers ? { timers: options.timers } : {}),
+        onChange: () => service?.changed(),
+        onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
+      });
+      service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}), lock.release);
+      if (lock.replacedPid !== null || interrupted > 0) {
+        const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
+        doctor.audit('recovered', null, null, `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted`);
+      }
+      return service;
+    } catch (error) {
+      void crypto.close();
+      throw error;
+    }
   });
-  const storedPolicy = store.settings.get(POLICY_KEY);
-  const config: DoctorConfig = {
-    ...DEFAULT_DOCTOR_CONFIG,
-    ...(storedPolicy === 'tofu' || storedPolicy === 'ask' ? { policy: storedPolicy } : {}),
-    ...options.config,
-  };
-  let service: DoctorService | null = null;
-  const doctor = new Doctor({
-    config,
-    crypto,
-    store,
-    vault,
-    now,
-    ...(options.timers ? { timers: options.timers } : {}),
-    onChange: () => service?.changed(),
-    onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
-  });
-  service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}), lock.release);
-  if (lock.replacedPid !== null || interrupted > 0) {
-    const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
-    doctor.audit('recovered', null, null, `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted`);
-  }
-  return service;
 }

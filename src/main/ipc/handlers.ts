@@ -13,7 +13,7 @@ import { INVOKE, INVOKE_CHANNELS, type ChannelMethods, type InvokeChannel, type 
 import { isInvokeChannel, unknownChannel, validateInvokeArg } from '../../shared/contract-validate.js';
 import type { AppRuntime } from './runtime.js';
 import { ServiceError } from '../service/services.js';
-import { StoreError } from '../store/index.js';
+import { StoreError, storeFault } from '../store/index.js';
 
 /** Runs one channel with its checked argument. */
 export type Handler = (runtime: AppRuntime, arg: unknown) => unknown;
@@ -76,6 +76,12 @@ export async function handleInvoke(runtime: AppRuntime, channel: unknown, rawArg
     return { ok: true, value };
   } catch (error) {
     if (error instanceof ServiceError || error instanceof StoreError) return { ok: false, error: { code: error.code, message: error.message } };
+    // The disk full, read-only or damaged under a running service: a sentence, not "internal error".
+    const fault = storeFault(error, runtime.dataDir);
+    if (fault) {
+      runtime.log(`ipc: ${channel} failed: ${fault.code}`);
+      return { ok: false, error: { code: fault.code, message: fault.message } };
+    }
     runtime.log(`ipc: ${channel} failed: ${describeError(error)}`);
     return { ok: false, error: { code: 'INTERNAL', message: internalErrorMessage(runtime.logPath) } };
   }

@@ -7,7 +7,7 @@ import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
 import { keyFingerprint } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
-import { openDataFolder } from '../service/data-folder.js';
+import { startOnDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
@@ -381,16 +381,17 @@ class PatientService implements PatientServiceApi {
 
 export async function createPatientService(options: PatientServiceOptions): Promise<PatientServiceApi> {
   const now = options.now ?? Date.now;
-  const { store, vault, lock } = openDataFolder(options.dataDir, now, options.keyVault);
-  const interrupted = store.perf.closeInterrupted('patient');
-  if (lock.replacedPid !== null || interrupted > 0) {
-    const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
-    store.audit.append({ kind: 'recovered', detail: `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted` });
-  }
-  const crypto = new AsyncCrypto({
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.backend ? { backend: options.backend } : {}),
+  return startOnDataFolder(options.dataDir, now, options.keyVault, ({ store, vault, lock }) => {
+    const interrupted = store.perf.closeInterrupted('patient');
+    if (lock.replacedPid !== null || interrupted > 0) {
+      const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
+      store.audit.append({ kind: 'recovered', detail: `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted` });
+    }
+    const crypto = new AsyncCrypto({
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.backend ? { backend: options.backend } : {}),
+    });
+    const identity = new PatientIdentity(store, vault, crypto, now);
+    return new PatientService(store, crypto, identity, now, options, lock.release);
   });
-  const identity = new PatientIdentity(store, vault, crypto, now);
-  return new PatientService(store, crypto, identity, now, options, lock.release);
 }

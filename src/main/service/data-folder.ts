@@ -6,11 +6,47 @@
  * locked for this process (folder-lock.ts) until the service closes.
  */
 import { join } from 'node:path';
-import { auditSealKey, openFileKeyVault, openStore, StoreError, type KeyVault, type Store } from '../store/index.js';
+import { auditSealKey, openFileKeyVault, openStore, StoreError, storeFault, type KeyVault, type Store } from '../store/index.js';
 import { ServiceError } from './services.js';
 import { lockDataFolder, type FolderLock } from './folder-lock.js';
 
-export function openDataFolder(dataDir: string, now: () => number, keyVault?: KeyVault): { store: Store; vault: KeyVault; lock: FolderLock } {
+export interface DataFolder {
+  store: Store;
+  vault: KeyVault;
+  lock: FolderLock;
+}
+
+/** A failure while opening or starting on the folder, as a ServiceError a person can act on. */
+function folderError(error: unknown, dataDir: string): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof StoreError) return new ServiceError(error.code, error.message);
+  const fault = storeFault(error, dataDir);
+  if (fault) return new ServiceError(fault.code, fault.message);
+  const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+  return new ServiceError('DATA_DIR', `Cannot use the data folder ${dataDir} (${code}).`);
+}
+
+/**
+ * Opens the folder and runs `start` on it (a service's first reads and writes); if either fails,
+ * the folder is closed and unlocked again and the failure is a ServiceError.
+ */
+export async function startOnDataFolder<T>(
+  dataDir: string,
+  now: () => number,
+  keyVault: KeyVault | undefined,
+  start: (folder: DataFolder) => T | Promise<T>,
+): Promise<T> {
+  const folder = openDataFolder(dataDir, now, keyVault);
+  try {
+    return await start(folder);
+  } catch (error) {
+    folder.store.close();
+    folder.lock.release();
+    throw folderError(error, dataDir);
+  }
+}
+
+export function openDataFolder(dataDir: string, now: () => number, keyVault?: KeyVault): DataFolder {
   let store: Store | null = null;
   let lock: FolderLock | null = null;
   try {
@@ -25,9 +61,6 @@ export function openDataFolder(dataDir: string, now: () => number, keyVault?: Ke
   } catch (error) {
     store?.close();
     lock?.release();
-    if (error instanceof ServiceError) throw error;
-    if (error instanceof StoreError) throw new ServiceError(error.code, error.message);
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ServiceError('DATA_DIR', `Cannot use the data folder ${dataDir} (${code}).`);
+    throw folderError(error, dataDir);
   }
 }

@@ -7,9 +7,9 @@
  * a live process refuses the start with a sentence saying which process and what to do.
  * Read-only commands (`medchat audit`, `medchat perf`) take no lock.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from '../crypto/index.js';
 import { ServiceError } from './services.js';
 
@@ -69,8 +69,18 @@ function isStale(path: string, holder: Holder | null): boolean {
   return !isAlive(holder.pid);
 }
 
+/** mkdir -p, except that a refusal reports its real cause (recursive mkdir says ENOENT on a read-only disk). */
+function makeFolder(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dataDir))) throw error;
+    mkdirSync(dataDir, { mode: 0o700 });
+  }
+}
+
 export function lockDataFolder(dataDir: string): FolderLock {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolder(dataDir);
   const path = join(dataDir, LOCK_FILE_NAME);
   const token = Buffer.from(randomBytes(16)).toString('hex');
   let replacedPid: number | null = null;

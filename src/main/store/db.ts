@@ -44,6 +44,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     if (isSqliteError(error, 'SQLITE_NOTADB')) {
       throw new StoreError('NOT_A_MEDCHAT_DB', `openDatabase: ${path} is not a SQLite database.`);
     }
+    if (readonly && isSqliteError(error, 'SQLITE_CANTOPEN')) {
+      // Reading a WAL database needs its -shm file beside it, which a read-only folder cannot hold.
+      throw new StoreError(
+        'READ_ONLY',
+        `openDatabase: cannot read ${path}: its folder cannot be written, and reading the database needs to create a file beside it; copy the folder somewhere writable and pass --db COPY/medchat.db.`,
+      );
+    }
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * Only src/main/store touches SQLite (lint-enforced); see ./README.md.
  */
 export { openStore, openStoreFile, DB_FILE_NAME, type Store, type StoreOptions, type StoreFileOptions } from './store.js';
-export { StoreError, type StoreErrorCode } from './errors.js';
+export { StoreError, storeFault, type StoreErrorCode } from './errors.js';
 export { type OwnKey, type OwnKeyStore } from './own-keys.js';
 export { type Pin, type PinStore } from './pins.js';
 export { type BlockStore } from './blocks.js';
