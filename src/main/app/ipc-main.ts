@@ -8,14 +8,12 @@ import { INVOKE_CHANNELS, type Result } from '../../shared/contract.js';
 import { handleInvoke } from '../ipc/handlers.js';
 import type { AppRuntime } from '../ipc/runtime.js';
 import type { ServiceEvent } from '../service/services.js';
-import { isOwnRendererUrl } from './renderer-origin.js';
+import { isOwnRendererUrl, isTrustedFrame } from './renderer-origin.js';
 
 const FORBIDDEN: Result<never> = { ok: false, error: { code: 'FORBIDDEN', message: 'This page is not allowed to use MedChatSecure.' } };
 
 function isTrustedSender(event: IpcMainInvokeEvent, devServer: URL | null): boolean {
-  const frame = event.senderFrame;
-  // Only the top frame of our own page: never an iframe, never a page we navigated away to.
-  return frame !== null && frame.parent === null && isOwnRendererUrl(frame.url, devServer);
+  return isTrustedFrame(event.senderFrame, devServer);
 }
 
 export function registerIpcHandlers(runtime: AppRuntime, devServer: URL | null): () => void {

@@ -44,3 +44,18 @@ export function isOwnRendererUrl(rawUrl: string, devServer: URL | null): boolean
   if (url.protocol === `${RENDERER_SCHEME}:` && url.host === RENDERER_HOST) return true;
   return devServer !== null && url.origin === devServer.origin;
 }
+
+/** What the IPC guard needs of the frame that sent a call (Electron's WebFrameMain). */
+export interface SenderFrame {
+  readonly url: string;
+  readonly parent: unknown;
+}
+
+/**
+ * Whether an IPC call may run: it must come from the top frame (never an iframe, whatever its
+ * origin) of our own renderer (never a page the window was navigated to), and a frame that is
+ * already gone (null) is refused.
+ */
+export function isTrustedFrame(frame: SenderFrame | null | undefined, devServer: URL | null): boolean {
+  return frame != null && frame.parent === null && isOwnRendererUrl(frame.url, devServer);
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { devServerUrl, isOwnRendererUrl, RENDERER_CSP } from '../../../src/main/app/renderer-origin.js';
+import { devServerUrl, isOwnRendererUrl, isTrustedFrame, RENDERER_CSP } from '../../../src/main/app/renderer-origin.js';
 import { SafeStorageKeyVault, safeStorageProblem, VAULT_FILE_NAME, createSafeStorageVault, type SafeStorageLike } from '../../../src/main/app/safe-storage-vault.js';
 
 const base = mkdtempSync(join(tmpdir(), 'medchat-shell-'));
@@ -94,6 +94,21 @@ describe('renderer origin', () => {
     expect(isOwnRendererUrl('http://localhost:5174/', dev)).toBe(false);
     expect(devServerUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true)).toBeNull();
     expect(devServerUrl({ ELECTRON_RENDERER_URL: 'https://evil.example' }, false)).toBeNull();
+  });
+
+  it('runs IPC only for the top frame of our renderer: no iframe, no page navigated to, no frame that is gone', () => {
+    const top = { url: 'app://medchat/index.html', parent: null };
+    expect(isTrustedFrame(top, null)).toBe(true);
+    expect(isTrustedFrame({ url: 'app://medchat/index.html#/doctor', parent: null }, null)).toBe(true);
+    expect(isTrustedFrame({ url: 'app://medchat/index.html', parent: top }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'https://evil.example/', parent: top }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'https://evil.example/', parent: null }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'app://medchat.evil/index.html', parent: null }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'file:///index.html', parent: null }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'http://127.0.0.1:5173/', parent: null }, null)).toBe(false);
+    expect(isTrustedFrame({ url: 'http://127.0.0.1:5173/', parent: null }, new URL('http://127.0.0.1:5173/'))).toBe(true);
+    expect(isTrustedFrame(null, null)).toBe(false);
+    expect(isTrustedFrame(undefined, null)).toBe(false);
   });
 
   it('the CSP written out in security.ts is RENDERER_CSP', () => {
