@@ -9,6 +9,10 @@
  *   original, and on its own connection answers the doctor's opcode 20 with a garbage verifier.
  * - evil-doctor: answers the patient's hello with opcode 60 whose reason is --text (peer text
  *   with control characters).
+ * - zombie: forwards, keeping every heartbeat (45), heartbeat answer (55) and acknowledgement (50)
+ *   it sees; on a line "cut" on stdin it carries nothing more either way, and instead answers each
+ *   new heartbeat of the doctor with the patient's recorded 55s and 50s, and sends the patient the
+ *   doctor's recorded 45s every half second: replays, to keep a dead link looking alive.
  * Usage: --listen P --mode M [--doctor-port D] [--from 127.0.0.5] [--doctor-id relay] [--record FILE] [--text T]
  */
 import { createServer, connect, type Socket } from 'node:net';
@@ -111,12 +115,45 @@ function evilDoctor(patient: Socket): void {
   });
 }
 
+function zombie(patient: Socket): void {
+  const doctor = connect({ host: '127.0.0.1', port: doctorPort });
+  const fromPatient: Buffer[] = [];
+  const fromDoctor: Buffer[] = [];
+  let cut = false;
+  let replayed = 0;
+  const replay = (to: Socket, recorded: Buffer[], target: string): void => {
+    for (const raw of [...recorded].reverse()) to.write(raw);
+    replayed += recorded.length;
+    report('replayed', { to: target, frames: recorded.length, total: replayed });
+  };
+  frames(patient, (body, raw) => {
+    const op = describe(body, false).op;
+    if (!cut && (op === 55 || op === 50)) fromPatient.push(raw);
+    if (!cut) doctor.write(raw);
+  });
+  frames(doctor, (body, raw) => {
+    const op = describe(body, true).op;
+    if (cut && op === 45) return replay(doctor, fromPatient, 'doctor');
+    if (!cut && op === 45) fromDoctor.push(raw);
+    if (!cut) patient.write(raw);
+  });
+  process.stdin.on('data', (chunk: Buffer) => {
+    if (cut || !chunk.toString().includes('cut')) return;
+    cut = true;
+    report('cut', { patientFrames: fromPatient.length, doctorFrames: fromDoctor.length });
+    setInterval(() => replay(patient, fromDoctor, 'patient'), 500).unref();
+  });
+  patient.on('close', () => report('patient-closed'));
+  doctor.on('close', () => report('doctor-closed'));
+}
+
 const server = createServer((patient) => {
   report('patient-connected');
   if (mode === 'forward') forward(patient, false);
   else if (mode === 'replay-first') forward(patient, true);
   else if (mode === 'impersonate') impersonate(patient);
   else if (mode === 'evil-doctor') evilDoctor(patient);
+  else if (mode === 'zombie') zombie(patient);
   else throw new Error(`unknown mode ${mode}`);
 });
 server.listen({ host: '127.0.0.1', port: listenPort }, () => report('listening', { port: (server.address() as { port: number }).port }));

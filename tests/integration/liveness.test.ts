@@ -9,7 +9,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { assertCliBuilt, killAll, removeDir, startDoctor, startPatient, tempDir } from './support/processes.js';
+import { assertCliBuilt, killAll, removeDir, startDoctor, startHostile, startPatient, tempDir } from './support/processes.js';
+import { eventFrom } from './support/under-attack.js';
+import { events } from '../hostile/report.js';
 
 const BOUND_S = 3;
 const ADMITTED = /^\[step\] admitted: group key received \(opcode 30\)/;
@@ -103,4 +105,39 @@ describe('a dead link between separate processes', () => {
     console.log(`link back: alice readmitted ${Date.now() - back} ms later`);
     await doctor.waitFor(/^\[admitted\] alice .*pinned key/, 10_000, from);
   }, 90_000);
+
+  it('a relay that replays old heartbeats and acknowledgements (another process) keeps neither side believing a dead link', async () => {
+    const base = tempDir('zombie');
+    dirs.push(base);
+    const liveness = ['--liveness', String(BOUND_S)];
+    const doctor = await startDoctor({ dataDir: join(base, 'doctor'), args: liveness });
+    const relay = startHostile('relay', ['--listen', '0', '--mode', 'zombie', '--doctor-port', String(doctor.port)]);
+    const { port } = (await eventFrom(relay, 'listening')) as { port: number };
+    const alice = startPatient({ id: 'alice', port, dataDir: join(base, 'alice'), args: [...liveness, '--no-reconnect'] });
+    await alice.waitFor(ADMITTED);
+    doctor.send('a message alice acknowledges');
+    await doctor.waitFor(/^\[delivered\] broadcast #1 to 1\/1: alice$/);
+    // Heartbeats flow for a while, so the relay has answers to replay.
+    await new Promise((r) => setTimeout(r, BOUND_S * 1000));
+    const from = doctor.lines.length;
+    const cut = Date.now();
+    relay.send('cut');
+    const cutEvent = await eventFrom(relay, 'cut');
+    expect(cutEvent.patientFrames as number).toBeGreaterThan(0);
+    expect(cutEvent.doctorFrames as number).toBeGreaterThan(0);
+    const [doctorSaw, patientSaw] = await Promise.all([
+      doctor.waitFor(/^\[unreachable\] alice \([^)]+\): nothing authenticated for (\d+\.\d) s \(bound 3\.0 s\); removed$/, 20_000, from).then(() => Date.now() - cut),
+      alice.waitFor(/^\[disconnected\] Nothing authenticated arrived from the doctor for \d+\.\d s \(bound 3 s\); the link is taken as dead\.$/, 20_000).then(() => Date.now() - cut),
+    ]);
+    const replays = events(relay.lines).filter((e) => e.event === 'replayed');
+    const toDoctor = replays.filter((e) => e.to === 'doctor').reduce((n, e) => n + (e.frames as number), 0);
+    const toPatient = replays.filter((e) => e.to === 'patient').reduce((n, e) => n + (e.frames as number), 0);
+    console.log(`replayed heartbeats: ${toDoctor} frames to the doctor, ${toPatient} to the patient; dead link noticed by the doctor after ${doctorSaw} ms, the patient after ${patientSaw} ms`);
+    expect(toDoctor).toBeGreaterThan(0);
+    expect(toPatient).toBeGreaterThan(0);
+    expect(doctorSaw).toBeLessThanOrEqual(BOUND_S * 1000 + 2_000);
+    expect(patientSaw).toBeLessThanOrEqual(BOUND_S * 1000 + 2_000);
+    // Replays of valid frames are ignored, not errors that would hand a relay a way to cut sessions.
+    expect(doctor.matching(/BAD_HEARTBEAT|BAD_ACK/)).toEqual([]);
+  }, 60_000);
 });
