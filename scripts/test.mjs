@@ -63,6 +63,19 @@ for (const o of outcomes) {
   if (!o.ok && !counted) failed += 1;
 }
 
+// The fault table (issue 10): one row per class of hostile input or fault, recorded by the tests.
+const faultFile = join(results, 'fault-table.jsonl');
+if (existsSync(faultFile)) {
+  const rows = readFileSync(faultFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  console.log('\nFault table (recorded by the tests of this run):');
+  console.log('| class of input or fault | cases | crashes | effect on admitted patients | rows lost |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.cls} | ${r.cases} | ${r.crashes} | ${r.effect} | ${r.rowsLost} |`);
+  const cases = rows.reduce((n, r) => n + r.cases, 0);
+  const crashes = rows.reduce((n, r) => n + r.crashes, 0);
+  console.log(`| **all ${rows.length} classes** | **${cases}** | **${crashes}** | | |`);
+}
+
 console.log('\nSummary:');
 for (const o of outcomes) console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.name} (${o.seconds} s)`);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

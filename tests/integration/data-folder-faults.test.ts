@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinPatient, runCli, startDoctor, useTestDirs } from './support/processes.js';
+import { recordFault } from './support/fault-table.js';
 
 const STACK_FRAME = /^\s+at .+[(:]\d+/m;
 const dir = useTestDirs();
@@ -87,6 +88,7 @@ describe('a data folder that cannot be used as it should', () => {
     execFileSync('umount', ['-l', mounts.pop()!]);
     expect(sha(join(doctorDir, 'medchat.db'))).toBe(before);
     expect(existsSync(join(doctorDir, 'medchat.lock'))).toBe(false);
+    recordFault({ cls: 'read-only data folder (doctor, patient, audit)', cases: 3, crashes: 0, effect: 'n/a (refused at start, one sentence each)', rowsLost: 0 });
   }, 90_000);
 
   it('damaged medchat.db: refused in one sentence naming what to do, the file left exactly as it was', async () => {
@@ -110,6 +112,7 @@ describe('a data folder that cannot be used as it should', () => {
     const text = await runCli(['doctor', '--port', '0', '--data-dir', doctorDir]);
     expect(text.output).toMatch(/^medchat: .*medchat\.db is not a SQLite database\.$/m);
     expect(readFileSync(db, 'utf8')).toBe('not a database at all, just text that someone saved over it');
+    recordFault({ cls: 'damaged medchat.db, and a text file in its place', cases: 2, crashes: 0, effect: 'n/a (refused at start; the file left byte for byte)', rowsLost: 0 });
   }, 90_000);
 
   it('full disk during a conference: a broadcast is refused, not sent unrecorded; the patient stays; after space is freed all goes on', async () => {
@@ -148,8 +151,15 @@ describe('a data folder that cannot be used as it should', () => {
     const verify = await runCli(['audit', '--verify', '--data-dir', doctorDir]);
     expect(verify.code, verify.output).toBe(0);
     // Every broadcast that went out has its row: rows lost 0.
-    const rows = await runCli(['audit', '--kind', 'broadcast', '--data-dir', doctorDir]);
-    expect(rows.lines.filter((l) => / broadcast /.test(l))).toHaveLength(doctor.lines.filter((l) => /^Broadcast #\d+ /.test(l)).length);
-    console.log('fault table: | data folder read-only, full, or medchat.db damaged (3 folders, 5 refused broadcasts) | 8 | 0 | none: alice stayed admitted and got the next broadcast | 0 |');
+    const rows = (await runCli(['audit', '--kind', 'broadcast', '--data-dir', doctorDir])).lines.filter((l) => / broadcast /.test(l)).length;
+    const broadcasts = doctor.lines.filter((l) => /^Broadcast #\d+ /.test(l)).length;
+    expect(rows).toBe(broadcasts);
+    recordFault({
+      cls: 'full disk under a running doctor (5 broadcasts refused)',
+      cases: 5,
+      crashes: 0,
+      effect: 'none: alice stayed admitted and got the next broadcast',
+      rowsLost: broadcasts - rows,
+    });
   }, 90_000);
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { assertCliBuilt, killAll, removeDir, startDoctor, startHostile, startPatient, tempDir } from './support/processes.js';
 import { eventFrom } from './support/under-attack.js';
 import { events } from '../hostile/report.js';
+import { recordFault } from './support/fault-table.js';
 
 const BOUND_S = 3;
 const ADMITTED = /^\[step\] admitted: group key received \(opcode 30\)/;
@@ -104,6 +105,7 @@ describe('a dead link between separate processes', () => {
     await alice.waitFor(/^\[reconnected\] readmitted after \d+ attempt\(s\)$/, 45_000, aliceFrom);
     console.log(`link back: alice readmitted ${Date.now() - back} ms later`);
     await doctor.waitFor(/^\[admitted\] alice .*pinned key/, 10_000, from);
+    recordFault({ cls: 'a dead link (bytes stop both ways, connections stay open; processes)', cases: 1, crashes: 0, effect: 'bob on a live link kept receiving; alice readmitted when the link came back', rowsLost: 0 });
   }, 90_000);
 
   it('a relay that replays old heartbeats and acknowledgements (another process) keeps neither side believing a dead link', async () => {
@@ -139,5 +141,12 @@ describe('a dead link between separate processes', () => {
     expect(patientSaw).toBeLessThanOrEqual(BOUND_S * 1000 + 2_000);
     // Replays of valid frames are ignored, not errors that would hand a relay a way to cut sessions.
     expect(doctor.matching(/BAD_HEARTBEAT|BAD_ACK/)).toEqual([]);
+    recordFault({
+      cls: 'heartbeats, answers and acks replayed by a relay after the link died (processes)',
+      cases: toDoctor + toPatient,
+      crashes: 0,
+      effect: `none: both sides took the link as dead within the ${BOUND_S} s bound`,
+      rowsLost: 0,
+    });
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import {
   type CliProcess,
   type DoctorProcess,
 } from './support/processes.js';
+import { recordFault } from './support/fault-table.js';
 
 const STACK_FRAME = /^\s+at .+[(:]\d+/m;
 const dir = useTestDirs();
@@ -307,6 +308,15 @@ describe('medchat doctor and medchat patient in separate processes', () => {
       expect(store.pins.list().map((p) => p.peerId).sort()).toEqual(['alice', 'bob']);
       const kinds = store.audit.query({ limit: 500 }).map((e) => e.kind);
       expect(kinds).toEqual(expect.arrayContaining(['admitted', 'broadcast', 'blocked']));
+      // Every row the doctor printed (it prints a row once committed) is in the file.
+      const checked = ['join', 'admitted', 'rekey', 'group-key', 'broadcast', 'blocked', 'removed'];
+      let lost = 0;
+      for (const kind of checked) {
+        const printed = doctor.lines.filter((l) => l.startsWith(`[${kind}]`)).length;
+        lost += Math.max(0, printed - kinds.filter((k) => k === kind).length);
+      }
+      expect(lost).toBe(0);
+      recordFault({ cls: 'SIGKILL of the doctor mid-conference (processes)', cases: 1, crashes: 0, effect: 'alice readmitted by herself; bob still blocked', rowsLost: lost });
       expect(store.perf.history('doctor')[0]).toMatchObject({ endedAt: null, interrupted: false });
     } finally {
       store.close();

@@ -30,6 +30,7 @@ import { openStoreFile, StoreError } from '../../../src/main/store/index.js';
 import { PRIMITIVES } from '../../../src/shared/metrics.js';
 import { FFDHE2048 } from '../../../src/main/crypto/index.js';
 import { memoryDoctor, memoryPatient, rawPeer, untilKeyed } from '../doctor/in-memory.js';
+import { recordFault } from '../../integration/support/fault-table.js';
 
 const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : Date.now() % 2 ** 31;
 console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} npx vitest run tests/main/fuzz replays this run)`);
@@ -51,6 +52,7 @@ afterAll(() => {
     `| **all** | **${table.reduce((n, r) => n + r.cases, 0)}** | **${table.reduce((n, r) => n + r.crashes, 0)}** | | |`,
   ];
   console.log(`fuzz summary (seed ${SEED}):\n${lines.join('\n')}`);
+  for (const r of table) recordFault({ ...r, cls: `${r.cls} (fuzz, seed ${SEED})` }, false);
 });
 
 /** Runs a property, counting cases; an exception other than the allowed refusal is a crash. */
