@@ -176,11 +176,15 @@ export class Conference {
   /**
    * Encrypts once under a current group key and sends the same frame to every member, in order.
    * Pending membership changes are keyed first; `rekeyFirst` asks for a fresh key regardless
-   * (the seed's rekey before every broadcast).
+   * (the seed's rekey before every broadcast). `record` runs before the first byte is sent; a
+   * throw from it stops the broadcast.
    */
-  broadcast(text: string, rekeyFirst: boolean): BroadcastReceipt {
+  broadcast(text: string, rekeyFirst: boolean, record?: (seq: number, epoch: number, members: number) => unknown): BroadcastReceipt {
     if (rekeyFirst || this.pending || !this.broadcastKeys) this.rekey(rekeyFirst ? 'before broadcast' : undefined);
-    const seq = ++this.seq;
+    const seq = this.seq + 1;
+    // Recorded before anything is sent: if that fails (a full disk), the broadcast does not happen.
+    record?.(seq, this.epoch, this.members.size);
+    this.seq = seq;
     const sentAt = this.deps.now();
     this.keyUsed = true;
     const box = this.deps.crypto.engine.seal(this.broadcastKeys!, utf8.encode(text), broadcastAad(this.epoch, seq, sentAt));

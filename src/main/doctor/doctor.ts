@@ -16,6 +16,7 @@ import { AddressLimiter } from './address-limiter.js';
 import { AuditThrottle } from './audit-throttle.js';
 import { Conference } from './conference.js';
 import { ConnectionGate } from './connection-gate.js';
+import { AuditWriter } from './audit-writer.js';
 import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './context.js';
 import { GroupChecker } from './group-checker.js';
@@ -63,7 +64,7 @@ export class Doctor implements DoctorContext {
   private readonly held = new Set<PatientSession>();
   readonly now: () => number;
   private readonly notify: () => void;
-  private readonly onAudit: (entry: AuditEntry) => void;
+  private readonly auditWriter: AuditWriter;
 
   constructor(deps: DoctorDeps) {
     this.config = { ...deps.config };
@@ -72,7 +73,7 @@ export class Doctor implements DoctorContext {
     this.now = deps.now;
     this.timers = deps.timers ?? systemTimers;
     this.notify = deps.onChange ?? (() => {});
-    this.onAudit = deps.onAudit ?? (() => {});
+    this.auditWriter = new AuditWriter(deps.store, deps.now, deps.onAudit ?? (() => {}));
     this.groups = new GroupChecker(deps.crypto);
     this.identity = new DoctorIdentity(deps.store, deps.vault, deps.crypto, this.config.maxCustomGroups, deps.now, {
       created: (group, fp) => this.audit('identity-created', null, null, `new doctor key for ${group.name} (${group.bits} bits), fingerprint ${fp}`),
@@ -131,7 +132,6 @@ export class Doctor implements DoctorContext {
     for (const pin of deps.store.pins.list()) this.lookAlikes.add(pin.peerId);
   }
 
-
   // ---- connections ----
 
   accept(socket: FramedChannel): void {
@@ -148,7 +148,7 @@ export class Doctor implements DoctorContext {
   }
 
   audit(kind: string, patientId: string | null, address: string | null, detail: string): void {
-    this.onAudit(this.store.audit.append({ kind, patientId, address, detail }));
+    this.auditWriter.write(kind, patientId, address, detail);
   }
 
   /** A row caused by a connection that has proven nothing yet: a few a minute per source address and kind. */
@@ -369,16 +369,16 @@ export class Doctor implements DoctorContext {
 
   broadcast(text: string): BroadcastReceipt {
     if (this.conference.size === 0) throw new Error('NO_PATIENTS');
-    const receipt = this.conference.broadcast(text, this.config.rekeyBeforeBroadcast);
-    this.audit('broadcast', null, null, `seq ${receipt.seq}, epoch ${receipt.epoch}, ${Buffer.byteLength(text)} bytes to ${receipt.recipients.length} patient(s)`);
+    // Its row is written before it goes out: a broadcast that cannot be recorded is not sent.
+    const receipt = this.conference.broadcast(text, this.config.rekeyBeforeBroadcast, (seq, epoch, n) =>
+      this.auditWriter.strict('broadcast', null, null, `seq ${seq}, epoch ${epoch}, ${Buffer.byteLength(text)} bytes to ${n} patient(s)`));
     this.notify();
     return receipt;
   }
 
   /** Tells every patient (opcode 60) and closes every connection. */
   async shutdown(): Promise<void> {
-    const sessions = [...this.sessions];
-    await Promise.all(sessions.map((s) => s.close(disconnectMessage('SHUTDOWN'))));
+    await Promise.all([...this.sessions].map((s) => s.close(disconnectMessage('SHUTDOWN'))));
     this.liveness.stop();
     this.conference.clear();
     this.desk.clear();

@@ -101,8 +101,14 @@ class DoctorService implements DoctorServiceApi {
     this.perfTimer.unref();
   }
 
+  /** A failed save (a full or read-only disk) is logged and retried with the next change; it never stops the conference. */
   private savePerf(): void {
-    if (this.perfSessionId) this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
+    if (!this.perfSessionId) return;
+    try {
+      this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
+    } catch (error) {
+      this.log(`perf: figures not saved (${(error as { code?: string }).code ?? (error as Error).name}); the next change retries`);
+    }
   }
 
   status(): DoctorStatus {
@@ -219,6 +225,11 @@ class DoctorService implements DoctorServiceApi {
     return this.store.audit.verify();
   }
 
+  /** Whether the id was ever pinned or is connected now (the CLI warns before blocking a stranger's id). */
+  isKnownPatient(patientId: string): boolean {
+    return this.store.pins.get(patientId) !== undefined || this.doctor.patients().some((p) => p.id === patientId);
+  }
+
   auditCheckpoint(): AuditCheckpoint {
     return this.store.audit.checkpoint();
   }
@@ -254,7 +265,7 @@ class DoctorService implements DoctorServiceApi {
 
 export type { DoctorService };
 
-export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorServiceApi & { readonly doctor: Doctor }> {
+export async function createDoctorService(options: DoctorServiceOptions): Promise<DoctorService> {
   const now = options.now ?? Date.now;
   return startOnDataFolder(options.dataDir, now, options.keyVault, ({ store, vault, lock }) => {
     const interrupted = store.perf.closeInterrupted('doctor');

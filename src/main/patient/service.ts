@@ -114,7 +114,12 @@ class PatientService implements PatientServiceApi {
     if (this.perfTimer) clearTimeout(this.perfTimer);
     this.perfTimer = null;
     if (!this.perfSessionId) return;
-    this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
+    try {
+      this.store.perf.save(this.perfSessionId, this.crypto.metrics.snapshot());
+    } catch (error) {
+      // A full or read-only disk must not end the session; the next save retries.
+      this.options.log?.(`perf: figures not saved (${(error as { code?: string }).code ?? (error as Error).name}); the next save retries`);
+    }
     this.emit({ channel: 'patient.perf', payload: this.perf() });
   }
 
