@@ -22,7 +22,7 @@ async function conference(doctorDir: string, aliceDir: string, text: string): Pr
   doctor.send(text);
   await alice.waitFor(new RegExp(`^\\[message #1\\] ${text}$`));
   alice.interrupt();
-  await doctor.waitFor(/^\[rekey\]: epoch \d+ \(departure of alice\)/);
+  await doctor.waitFor(/^\[rekey\] epoch \d+ \(departure of alice\)/);
   expect(await doctor.stop()).toBe(0);
 }
 
@@ -70,7 +70,7 @@ describe('medchat audit across processes', () => {
     await alice.waitFor(/^\[message #1\] audited message$/);
     await doctor.waitFor(/^\[delivered\] broadcast #1 to 1\/1: alice$/);
     alice.interrupt();
-    await doctor.waitFor(/^\[rekey\]: epoch \d+ \(departure of alice\)/);
+    await doctor.waitFor(/^\[rekey\] epoch \d+ \(departure of alice\)/);
     expect(await doctor.stop()).toBe(0);
 
     const db = join(doctorDir, 'medchat.db');

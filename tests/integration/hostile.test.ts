@@ -129,7 +129,7 @@ describe('item 4: peer text that poses as the doctor’s own lines', () => {
     const line = await c.doctor.waitFor(/^\[disconnect\] mallory \(127\.0\.0\.4:\d+\): patient sent opcode 60/);
     expect(line.line).toContain('\\n[admitted] mallory');
     expect(line.line).toMatch(/\\u\{202E\}/i);
-    expect(c.doctor.lines.some((l) => /^\[admitted\] mallory/.test(l) || /^\[rekey\]: epoch 9/.test(l))).toBe(false);
+    expect(c.doctor.lines.some((l) => /^\[admitted\] mallory/.test(l) || /^\[rekey\] epoch 9/.test(l))).toBe(false);
     const doctorDir = join(c.base, 'doctor');
     const listing = await runCli(['audit', '--data-dir', doctorDir, '--patient', 'mallory']);
     const csv = await runCli(['audit', '--data-dir', doctorDir, '--csv']);
@@ -205,7 +205,7 @@ describe('item 5: lock-outs without the key', () => {
     const device = startPatient({ id: 'alice', port: c.doctor.port, dataDir: join(c.base, 'alice-new-device') });
     await device.waitFor(/^\[disconnected\] .*asked to accept the new key/);
     const from = c.doctor.lines.length;
-    c.doctor.send('list');
+    c.doctor.send('/list');
     await c.doctor.waitFor(/^Blocked \(0\):/, 10_000, from);
     await c.doctor.waitFor(/waiting for approval \(key change\): alice from 127\.0\.0\.1:/, 10_000, from);
     await c.doctor.waitFor(/waiting for approval \(key change\): alice from 127\.0\.0\.7:/, 10_000, from);
@@ -229,7 +229,7 @@ describe('item 5, continued: the approval queue', () => {
     expect(waiting.done).toBe(false);
     expect(waiting.lines.some((l) => /^\[disconnected\]/.test(l))).toBe(false);
     await c.doctor.waitFor(/^\[request-replaced\] aIice \(127\.0\.0\.50:/);
-    c.doctor.send(`approve aIice ${fp.replace(/ /g, '')}`);
+    c.doctor.send(`/approve aIice ${fp.replace(/ /g, '')}`);
     await waiting.waitFor(ADMITTED_LINE);
     await broadcastReachesAll(c, 'approved in spite of the outsiders');
   });
@@ -309,7 +309,7 @@ describe('issue 9: coalesced rekeys against patients that join and leave without
         expect(used.has(Number(handout[1])), line).toBe(false);
         handouts++;
       }
-      const sent = /^\[broadcast\]: seq \d+, epoch (\d+)/.exec(line);
+      const sent = /^Broadcast #\d+ \(epoch (\d+)\) sent to /.exec(line);
       if (!sent) continue;
       used.add(Number(sent[1]));
       broadcasts++;

@@ -32,7 +32,7 @@ interface Status {
 
 async function status(doctor: CliProcess): Promise<Status> {
   const from = doctor.lines.length;
-  doctor.send('status');
+  doctor.send('/status');
   const { match } = await doctor.waitFor(STATUS, 15_000, from);
   return { open: Number(match[1]), admitted: Number(match[2]), unfinished: Number(match[3]), heapMiB: Number(match[4]) };
 }
@@ -180,7 +180,7 @@ describe('load across processes', () => {
       await c.doctor.waitFor(new RegExp(`^Broadcast #${sent} \\(epoch \\d+\\) sent to \\d+ patient\\(s\\)`), 60_000, from);
     }
     await c.doctor.waitFor(/^\[protocol-error\] dora \(127\.33\.0\.1:\d+\): NOT_READING: 1\.\d MiB waiting unsent$/, 5_000, from);
-    await c.doctor.waitFor(/^\[rekey\]: epoch \d+ \((?:departure of dora|before broadcast)\); 3 patient\(s\)$/, 10_000, from);
+    await c.doctor.waitFor(/^\[rekey\] epoch \d+ \((?:departure of dora|before broadcast)\); 3 patient\(s\)$/, 10_000, from);
     await broadcastReachesAll(c, 'after dora was dropped', 60_000);
     const settled = await status(c.doctor);
     expect(settled).toMatchObject({ open: 3, admitted: 3 });

@@ -1,18 +1,17 @@
 /**
  * `medchat doctor`: runs a conference in the terminal, like the seed's server.py. Lines typed are
- * broadcast; commands: block ID [minutes], unblock ID, approve ID FINGERPRINT, reject ID
- * FINGERPRINT, list, perf, status, help, quit. Ctrl+C (or quit) tells every patient (opcode 60) and exits.
+ * broadcast; commands start with / (doctor-prompt.ts). Ctrl+C (or /quit) tells every patient
+ * (opcode 60), prints the performance table and exits.
  */
 import { createInterface } from 'node:readline';
 import { createDoctorService } from '../doctor/service.js';
 import { stderrLog } from '../service/log.js';
-import { ServiceError } from '../service/services.js';
-import { storeFault } from '../store/index.js';
+import { handleDoctorLine, PROMPT_HELP } from './doctor-prompt.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
-import type { BroadcastReceipt, PendingApproval } from '../../shared/contract.js';
+import type { BroadcastReceipt } from '../../shared/contract.js';
 import { BLOCK_MINUTES } from '../../shared/rules.js';
-import { dataDir, defineCommand, host, port, positiveNumber, UsageError, wholeNumber } from './args.js';
+import { dataDir, defineCommand, host, port, positiveNumber, wholeNumber } from './args.js';
 import { hostPort } from '../../shared/address.js';
 
 export const DOCTOR_COMMAND = defineCommand({
@@ -34,19 +33,8 @@ export const DOCTOR_COMMAND = defineCommand({
     liveness: { type: 'string', value: '30' },
     workers: { type: 'string', value: 'N' },
   },
-  notes: `Type a line to broadcast it. Commands: block ID [minutes] | unblock ID | approve ID FINGERPRINT |
-reject ID FINGERPRINT | list | perf | status | help | quit`,
+  notes: PROMPT_HELP,
 });
-
-const PENDING_KIND: Record<PendingApproval['kind'], string> = { 'new-patient': 'new patient', 'key-change': 'key change', 'look-alike': 'look-alike id' };
-
-/** One waiting request, with what makes it a warning (the pinned key, the id it resembles) and how to decide it. */
-function pendingLine(p: PendingApproval): string {
-  const pinned = p.kind === 'key-change' ? `; pinned key ${p.pinnedFingerprint ?? '?'} since ${new Date(p.pinnedAt ?? 0).toISOString()}` : '';
-  const like = p.kind === 'look-alike' ? `; LOOKS LIKE ${p.similarTo.join(', ')}` : '';
-  const fp = p.fingerprint.replace(/ /g, '');
-  return `  waiting for approval (${PENDING_KIND[p.kind]}): ${p.id} from ${p.address} key ${p.fingerprint}${pinned}${like}; until ${new Date(p.expiresAt).toISOString()} — approve ${p.id} ${fp} | reject ${p.id} ${fp}`;
-}
 
 export async function runDoctorCommand(argv: string[]): Promise<number> {
   const values = DOCTOR_COMMAND.parse(argv);
@@ -97,17 +85,15 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   console.log(`MedChatSecure doctor listening on ${hostPort(status.host ?? listenHost, status.port ?? listenPort)} (new patients: ${status.policy === 'tofu' ? 'trust on first use' : 'ask'})`);
 
   const delivered = new Map<number, number>();
-  let tableAfterRekey = false;
   service.subscribe((event) => {
     if (event.channel === 'doctor.audit') {
       const e = event.payload;
-      console.log(printableLine(`[${e.kind}]${e.patientId ? ' ' + e.patientId : ''}${e.address ? ' (' + e.address + ')' : ''}: ${e.detail}`));
-      // The table after an admission includes that join's group key (its distribution's cost).
-      if (e.kind === 'admitted') tableAfterRekey = true;
-      if ((e.kind === 'rekey' || e.kind === 'group-key') && tableAfterRekey) {
-        tableAfterRekey = false;
-        console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
-      }
+      // One line per broadcast, printed when its row is written (so in order with joins and
+      // departures); the performance table comes on /perf and at exit.
+      const sent = e.kind === 'broadcast' ? /^seq (\d+), epoch (\d+), \d+ bytes to (\d+) patient\(s\)$/.exec(e.detail) : null;
+      const who = e.patientId ? ` ${e.patientId}${e.address ? ` (${e.address})` : ''}:` : e.address ? ` (${e.address}):` : '';
+      if (sent) console.log(`Broadcast #${sent[1]} (epoch ${sent[2]}) sent to ${sent[3]} patient(s)`);
+      else console.log(printableLine(`[${e.kind}]${who} ${e.detail}`));
       if (e.kind === 'identity-created') printFingerprints();
     } else if (event.channel === 'doctor.changed') {
       for (const r of event.payload.broadcasts) reportDelivery(r);
@@ -135,76 +121,10 @@ export async function runDoctorCommand(argv: string[]): Promise<number> {
   const rl = createInterface({ input: process.stdin, terminal: false });
   rl.on('close', () => stopRequested());
   rl.on('line', (line) => {
-    void handleLine(line.trim()).then((quit) => {
+    void handleDoctorLine(service, line, dataDirectory).then((quit) => {
       if (quit) rl.close();
     });
   });
-
-  async function handleLine(line: string): Promise<boolean> {
-    if (!line) return false;
-    const [word, ...rest] = line.split(/\s+/);
-    try {
-      switch (word) {
-        case 'quit':
-        case 'exit':
-          return true;
-        case 'help':
-          console.log(DOCTOR_COMMAND.usage);
-          return false;
-        case 'list': {
-          const snap = service.snapshot();
-          console.log(printableLine(`Patients (${snap.patients.length}):`));
-          for (const p of snap.patients) console.log(printableLine(`  ${p.id}  ${p.stage}  ${p.address}  key ${p.fingerprint ?? '-'}`));
-          console.log(printableLine(`Blocked (${snap.blocks.length}):`));
-          for (const b of snap.blocks) console.log(printableLine(`  ${b.id} until ${new Date(b.expiresAt).toISOString()} (${b.reason})`));
-          for (const p of snap.pending) console.log(printableLine(pendingLine(p)));
-          return false;
-        }
-        case 'perf':
-          console.log(formatPerfTable(service.perf(), 'Doctor performance (cumulative over all patients):'));
-          return false;
-        case 'status': {
-          const { connections: c, epoch } = service.status();
-          // Under `node --expose-gc` the heap figure is taken after a collection, so it can be compared.
-          globalThis.gc?.();
-          const heap = (process.memoryUsage().heapUsed / (1024 * 1024)).toFixed(1);
-          console.log(`Connections: ${c.open} open (${c.admitted} admitted, ${c.unfinished} unfinished); epoch ${epoch}; heap ${heap} MiB in use`);
-          return false;
-        }
-        case 'block': {
-          const [id, minutes] = rest;
-          if (!id) throw new UsageError('block ID [minutes]');
-          const entry = service.block(id, positiveNumber('minutes', minutes, 2, BLOCK_MINUTES.max));
-          console.log(`Blocked ${id} until ${new Date(entry.expiresAt).toISOString()}`);
-          return false;
-        }
-        case 'unblock':
-          if (!rest[0]) throw new UsageError('unblock ID');
-          service.unblock(rest[0]);
-          console.log(`Unblocked ${rest[0]}`);
-          return false;
-        case 'approve':
-        case 'reject': {
-          const [id, ...fp] = rest;
-          const fingerprint = fp.join('').replace(/(\d{5})(?=\d)/g, '$1 ');
-          if (!id || !fingerprint) throw new UsageError(`${word} ID FINGERPRINT`);
-          if (word === 'approve') service.approve(id, fingerprint);
-          else service.reject(id, fingerprint);
-          console.log(`${word === 'approve' ? 'Approved' : 'Rejected'} ${id}`);
-          return false;
-        }
-        default: {
-          const receipt = await service.broadcast(line);
-          console.log(`Broadcast #${receipt.seq} (epoch ${receipt.epoch}) sent to ${receipt.recipients.length} patient(s)`);
-          return false;
-        }
-      }
-    } catch (error) {
-      if (error instanceof ServiceError || error instanceof UsageError) console.log(`Error: ${error.message}`);
-      else console.log(`Error: ${(storeFault(error, dataDirectory) ?? (error as Error)).message}`);
-      return false;
-    }
-  }
 
   await stopped;
   await shutdown();
