@@ -98,8 +98,14 @@ function ensureSqliteForElectron() {
 }
 
 /** Runs the child in the foreground; Ctrl+C reaches it directly (same process group). */
-function runForeground(command, args) {
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+function runForeground(command, args, ipc = false) {
+  // With an IPC channel, the browser-mode server notices when this launcher dies, however it dies.
+  const child = spawn(command, args, { cwd: root, stdio: ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit' });
+  // npm does not pass a SIGTERM on: when the npm that started us is gone, stop the app too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) forward('SIGTERM');
+  }, 500).unref();
   const forward = (signal) => {
     if (child.exitCode === null) child.kill(signal);
   };
@@ -113,7 +119,8 @@ function runForeground(command, args) {
   });
 }
 
-run(npm, ['run', 'build'], 'Building the engine (tsc)...');
+// Each part once (`npm run build` is both, so it is not used here).
+run(npm, ['run', 'build:node'], 'Building the engine (tsc)...');
 run(npm, ['run', 'build:renderer'], 'Building the user interface (vite)...');
 
 const electron = forceWeb ? null : electronBinary();
@@ -133,5 +140,5 @@ if (electron) {
     say(`The command-line entry ${cliEntry} is missing after the build; cannot start the browser mode.`);
     process.exit(1);
   }
-  runForeground(process.execPath, [cliEntry, 'web', ...appArgs]);
+  runForeground(process.execPath, [cliEntry, 'web', ...appArgs], true);
 }

@@ -24,11 +24,14 @@ const steps = [
   ['Electron security review (electronegativity)', 'node', ['scripts/security-check.mjs']],
 ];
 
+// Written to a file or a CI log, the output is read as text: no colour codes (NO_COLOR), unless asked for.
+const plain = process.stdout.isTTY || process.env.FORCE_COLOR ? {} : { NO_COLOR: '1', FORCE_COLOR: '0' };
+
 const outcomes = [];
 for (const [name, command, args, env] of steps) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
-  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...plain, ...env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   outcomes.push({ name, ok: run.status === 0, seconds });
   console.log(`=== ${name}: ${run.status === 0 ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${seconds} s ===`);

@@ -15,6 +15,7 @@ import {
   parseAuditCheckpoint,
   PERF_MAX_HISTORY,
   readAuditSealKey,
+  storeFault,
   type Store,
 } from '../store/index.js';
 import { formatPerfTable } from '../../shared/metrics.js';
@@ -84,11 +85,16 @@ function runOnStore<O extends OptionSpecs>(command: Command<O>, argv: string[], 
     console.log(command.usage);
     return 0;
   }
-  const store = openDb(values as RecordsValues);
+  const path = dbPath(values as RecordsValues);
+  let store: Store | null = null;
   try {
+    store = openDb(values as RecordsValues);
     return body(store, values);
+  } catch (error) {
+    // A damaged or unreadable file: the sentence for it, not "unexpected error".
+    throw storeFault(error, dirname(path)) ?? error;
   } finally {
-    store.close();
+    store?.close();
   }
 }
 
@@ -146,12 +152,20 @@ export function runPerfCommand(argv: string[]): number {
 }
 
 export function runFingerprintCommand(argv: string[]): number {
+  const values = FINGERPRINT_COMMAND.parse(argv);
+  const who = values.role === 'patient' ? `Patient ${values.id ?? ''}`.trim() : 'Doctor';
+  const none = `No identity keys yet: ${who === 'Doctor' ? 'the doctor' : 'this patient'}'s key is made at the first conference (medchat ${values.role ?? 'doctor'}).`;
+  if (!values.help && !existsSync(dbPath(values as RecordsValues))) {
+    console.log(none);
+    return 0;
+  }
   return runOnStore(FINGERPRINT_COMMAND, argv, (store) => {
     const keys = store.ownKeys.list();
-    if (keys.length === 0) console.log('No identity keys yet: they are created at the first conference.');
+    if (keys.length === 0) console.log(none);
+    // Labelled, so a line read aloud or pasted into a message says whose key it is.
     for (const k of keys) {
-      const name = findStandardGroup(k.p, k.g)?.name ?? `custom ${k.p.toString(2).length}-bit`;
-      console.log(`${name.padEnd(20)} ${keyFingerprint(sha256, k.p, k.g, k.y)}`);
+      const name = findStandardGroup(k.p, k.g)?.name ?? `custom ${k.p.toString(2).length}-bit group`;
+      console.log(`${who} key (${name}): ${keyFingerprint(sha256, k.p, k.g, k.y)}`);
     }
     return 0;
   });

@@ -60,10 +60,18 @@ function waitForSignal(): Promise<string> {
     const onSignal = (signal: string): void => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('disconnect', onParentGone);
       resolveSignal(signal);
     };
+    // Started by `npm start` (scripts/start.mjs) with an IPC channel: the channel closes when that
+    // launcher dies in any way, even SIGKILL, and the server must not outlive it.
+    const onParentGone = (): void => onSignal('the launcher exited');
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (process.channel) {
+      process.once('disconnect', onParentGone);
+      process.channel.unref(); // the channel alone must not keep the process alive after the stop
+    }
   });
 }
 
