@@ -13,6 +13,7 @@ import {
   auditExpectKinds,
   chooseRole,
   collectErrors,
+  blockedPanel,
   doctorBlock,
   doctorBroadcast,
   doctorExpectAdmitted,
@@ -131,7 +132,8 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await expect(panel.getByRole('table').getByRole('row')).toHaveCount(2);
     await expect(panel.getByRole('table')).toContainText('bob');
     await panel.getByRole('combobox', { name: 'Kind' }).selectOption('');
-    await panel.getByRole('textbox', { name: 'Patient' }).fill('alice');
+    // Part of the id, in any case, is enough.
+    await panel.getByRole('textbox', { name: 'Patient' }).fill('ALI');
     await expect(panel.getByRole('table').getByRole('cell', { name: 'bob', exact: true })).toHaveCount(0);
     await expect(panel.getByRole('table').getByRole('cell', { name: 'alice', exact: true }).first()).toBeVisible();
     await panel.getByRole('textbox', { name: 'Patient' }).fill('');
@@ -170,6 +172,16 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await openTab(alice, 'Performance');
     await expect.poll(() => perfCalls(alice, 'Signature Verification')).toBeGreaterThan(0);
     await expect.poll(() => perfCalls(alice, 'AES Decryption')).toBeGreaterThan(0);
+  });
+
+  await test.step('the doctor unblocks bob before the block ends: bob tries again at once and is admitted', async () => {
+    await openTab(doctor, 'Conference');
+    await blockedPanel(doctor).getByRole('button', { name: 'Unblock bob' }).click();
+    await expect(blockedPanel(doctor).getByText('bob')).toHaveCount(0);
+    await expect(bob.getByText(/or sooner if the doctor lifts the block/)).toBeVisible();
+    await bob.getByRole('button', { name: 'Try again', exact: true }).click();
+    await expect(bob.getByRole('button', { name: 'Leave conference' })).toBeVisible({ timeout: 20_000 });
+    await doctorExpectAdmitted(doctor, ['alice', 'bob']);
   });
 
   await test.step('the patient UI at 800x600', async () => {

@@ -96,8 +96,9 @@ export function createAuditLog(db: Db, now: Clock): AuditLog {
       params.push(f.kind);
     }
     if (f.patientId) {
-      where.push('patient_id = ?');
-      params.push(f.patientId);
+      // Part of the id, any case ("bo" and "Bob" find bob): a person filtering rarely types it whole.
+      where.push("patient_id LIKE ? ESCAPE '\\'");
+      params.push('%' + escapeLike(f.patientId) + '%');
     }
     if (f.text) {
       const like = '%' + escapeLike(f.text) + '%';

@@ -13,7 +13,7 @@ const LIMIT = 500;
 
 function matches(entry: AuditEntry, query: AuditQuery): boolean {
   if (query.kind && entry.kind !== query.kind) return false;
-  if (query.patientId && entry.patientId !== query.patientId) return false;
+  if (query.patientId && !(entry.patientId ?? '').toLowerCase().includes(query.patientId.toLowerCase())) return false;
   if (query.text) {
     const needle = query.text.toLowerCase();
     const haystack = [entry.kind, entry.detail, entry.patientId ?? '', entry.address ?? ''].join(' ').toLowerCase();

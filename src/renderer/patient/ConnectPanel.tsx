@@ -132,7 +132,7 @@ export function ConnectPanel({ current, onStatus }: { current: TimedStatus; onSt
         </fieldset>
         <div className="button-row">
           <button type="submit" disabled={connect.busy}>
-            {connect.busy ? 'Connecting…' : 'Connect'}
+            {connect.busy ? 'Connecting…' : status.state === 'blocked' ? 'Try again' : 'Connect'}
           </button>
         </div>
       </form>

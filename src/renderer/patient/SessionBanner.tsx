@@ -88,7 +88,7 @@ function BlockedBanner({ until, reason }: { until: number | null; reason: string
           <span role="timer" className="countdown" aria-label={describeCountdown(left)}>
             {formatCountdown(left)}
           </span>
-          .
+          , or sooner if the doctor lifts the block: <strong>Try again</strong> asks the doctor now.
         </p>
       ) : (
         <p>The block has ended. You can connect again.</p>

@@ -83,11 +83,16 @@ describe('audit.query', () => {
   }
   const seqs = (entries: { seq: number }[]): number[] => entries.map((e) => e.seq);
 
-  it('returns newest first, and filters by exact kind and patient', () => {
+  it('returns newest first, and filters by exact kind and by part of the patient id, any case', () => {
     const { store } = seeded();
     expect(seqs(store.audit.query())).toEqual([5, 4, 3, 2, 1]);
     expect(seqs(store.audit.query({ kind: 'join' }))).toEqual([3, 1]);
-    expect(seqs(store.audit.query({ patientId: 'alice' }))).toEqual([1]);
+    expect(seqs(store.audit.query({ patientId: 'alice' }))).toEqual([5, 1]);
+    expect(seqs(store.audit.query({ patientId: 'Bob' }))).toEqual([3, 2]);
+    expect(seqs(store.audit.query({ patientId: 'bo' }))).toEqual([3, 2]);
+    // LIKE's wildcards are plain characters here: "_" matches only an underscore.
+    expect(seqs(store.audit.query({ patientId: 'e_2' }))).toEqual([5]);
+    expect(seqs(store.audit.query({ patientId: 'e_' }))).toEqual([5]);
     expect(seqs(store.audit.query({ kind: 'fail', patientId: 'bob' }))).toEqual([2]);
     // What filter boxes send for "any".
     expect(seqs(store.audit.query({ kind: '', patientId: '', text: '' }))).toEqual([5, 4, 3, 2, 1]);
