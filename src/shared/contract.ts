@@ -284,6 +284,8 @@ export const INVOKE = {
 
   'patient.status': call().returns<PatientStatus>(),
   'patient.connect': callWith(CONNECT_REQUEST).resolves<PatientStatus>(),
+  /** What this patient last connected with (doctor address, id, group), to fill the form at the next start. */
+  'patient.lastConnect': call().returns<ConnectRequest | null>(),
   'patient.leave': call().resolves<PatientStatus>(),
   'patient.acceptDoctorKey': call(['fingerprint', FINGERPRINT]).resolves<PatientStatus>(),
   'patient.feed': call().returns<FeedMessage[]>(),

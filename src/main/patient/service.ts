@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { startOnDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
+import { validateInvokeArg } from '../../shared/contract-validate.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
@@ -50,6 +51,8 @@ const IDLE: PatientStatus = {
   generation: null,
   reconnect: null,
 };
+
+const LAST_CONNECT_KEY = 'patient.last-connect';
 
 class PatientService implements PatientServiceApi {
   private current: PatientStatus = { ...IDLE };
@@ -139,7 +142,24 @@ class PatientService implements PatientServiceApi {
   }
 
   connect(request: ConnectRequest): Promise<PatientStatus> {
+    try {
+      this.store.settings.set(LAST_CONNECT_KEY, JSON.stringify(request));
+    } catch {
+      // Not remembering the form is no reason to refuse the connection (a full disk says so elsewhere).
+    }
     return this.join(request, null, false);
+  }
+
+  /** The last connect request, if the stored one is still a valid one (the file may come from anywhere). */
+  lastConnect(): ConnectRequest | null {
+    const raw = this.store.settings.get(LAST_CONNECT_KEY);
+    if (raw === undefined) return null;
+    try {
+      const checked = validateInvokeArg('patient.connect', JSON.parse(raw));
+      return checked.ok ? checked.value : null;
+    } catch {
+      return null;
+    }
   }
 
   private get reconnects(): boolean {

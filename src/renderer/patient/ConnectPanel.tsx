@@ -2,7 +2,7 @@
  * Renderer process. The connect form (doctor address, patient id, group), the progress of a
  * fresh group's generation, and Leave.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { GroupChoice, PatientState, PatientStatus } from '../../shared/contract.js';
 import { useAction, useApi } from '../common/ApiContext.js';
@@ -37,6 +37,20 @@ export function ConnectPanel({ current, onStatus }: { current: TimedStatus; onSt
   const [group, setGroup] = useState<GroupChoice>(isGroupChoice(status.group) ? status.group : 'ffdhe2048');
   const connect = useAction();
   const leave = useAction();
+  // The form starts as this patient last filled it (after a restart too), until the person types.
+  const touched = useRef(false);
+  useEffect(() => {
+    if (status.doctor || status.patientId) return;
+    void api.invoke('patient.lastConnect', undefined).then((result) => {
+      if (!result.ok || !result.value || touched.current) return;
+      setHost(result.value.host);
+      setPort(String(result.value.port));
+      setPatientId(result.value.patientId);
+      setGroup(result.value.group);
+    });
+    // Once, at the first render: later statuses carry the session's own values.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const active = ACTIVE.includes(status.state);
   const generating = group.startsWith('generate-');
 
@@ -86,7 +100,7 @@ export function ConnectPanel({ current, onStatus }: { current: TimedStatus; onSt
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Join a conference</h2>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={(e) => void submit(e)} onInput={() => (touched.current = true)}>
         <fieldset className="connect-fields" disabled={connect.busy}>
           <legend className="visually-hidden">Doctor and patient details</legend>
           <div className="field">

@@ -19,6 +19,8 @@ export interface BrowserModeOptions {
   label: string;
   /** How long to wait for the URL line. */
   startTimeoutMs?: number;
+  /** A data folder of the caller's (kept at stop), e.g. to start the same instance again. */
+  dataDir?: string;
 }
 
 export interface BrowserModeInstance {
@@ -76,7 +78,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserModeInstance> {
   assertBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), `medchat-e2e-${options.label.replace(/[^a-z0-9-]/gi, '_')}-`));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `medchat-e2e-${options.label.replace(/[^a-z0-9-]/gi, '_')}-`));
   const args = [CLI_ENTRY, 'web', ...(options.role ? ['--role', options.role] : []), '--data-dir', dataDir, '--port', '0'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   running.add(child);
@@ -100,7 +102,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
           await waitForExit(child, 5000);
         }
       }
-      rmSync(dataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
       return { code: child.exitCode, signal: child.signalCode, forced };
     })();
     return stopping;

@@ -1,0 +1,33 @@
+/**
+ * What a patient typed is there at the next start: the doctor's address, the patient id and the
+ * group, after the app (here its browser-mode process) was stopped and started again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './support/fixtures.js';
+import { freePort } from './support/free-port.js';
+import { expectRoleApp, patientConnect } from './support/ui.js';
+
+test('the patient form is filled as it was last submitted, after a restart', async ({ apps }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'medchat-e2e-remembered-'));
+  try {
+    const port = await freePort(); // nobody listens there: the attempt fails, and is remembered all the same
+    const first = await apps.start({ label: 'zoe', role: 'patient', dataDir });
+    const page = await apps.open(first);
+    await expectRoleApp(page, 'patient');
+    await patientConnect(page, { host: '127.0.0.1', port, patientId: 'zoe', group: 'RFC 7919 ffdhe3072 (3072-bit)' });
+    await expect(page.getByText(/Could not reach/).first()).toBeVisible({ timeout: 15_000 });
+    await first.stop();
+
+    const again = await apps.start({ label: 'zoe-again', role: 'patient', dataDir });
+    const next = await apps.open(again);
+    await expectRoleApp(next, 'patient');
+    await expect(next.getByRole('textbox', { name: 'Patient ID' })).toHaveValue('zoe');
+    await expect(next.getByRole('textbox', { name: 'Doctor port' })).toHaveValue(String(port));
+    await expect(next.getByRole('textbox', { name: 'Doctor host' })).toHaveValue('127.0.0.1');
+    await expect(next.getByRole('combobox', { name: 'Group' })).toHaveValue('ffdhe3072');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
