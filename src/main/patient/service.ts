@@ -3,14 +3,14 @@
  * group, loads the identity, dials the doctor, pins the doctor's key on first contact, keeps the
  * status, the message feed, the audit log and the performance history, and pushes events.
  */
-import { AsyncCrypto, STANDARD_GROUPS, type Group } from '../crypto/index.js';
+import { AsyncCrypto, type Group } from '../crypto/index.js';
 import { connect } from '../net/index.js';
 import { keyFingerprint } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
 import { startOnDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
-import { validateInvokeArg } from '../../shared/contract-validate.js';
+import { IDLE, lastConnect, rememberConnect, requestedGroup } from './connect-request.js';
 import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
@@ -37,22 +37,6 @@ const MAX_FEED = 500;
 /** Performance figures are saved at most this often while broadcasts arrive. */
 const PERF_SAVE_SPACING_MS = 1_000;
 
-const IDLE: PatientStatus = {
-  state: 'idle',
-  patientId: null,
-  doctor: null,
-  group: null,
-  steps: [],
-  ownFingerprint: null,
-  doctorFingerprint: null,
-  pinState: null,
-  blockedUntil: null,
-  reason: null,
-  generation: null,
-  reconnect: null,
-};
-
-const LAST_CONNECT_KEY = 'patient.last-connect';
 
 class PatientService implements PatientServiceApi {
   private current: PatientStatus = { ...IDLE };
@@ -131,35 +115,20 @@ class PatientService implements PatientServiceApi {
   }
 
   private async resolveGroup(choice: ConnectRequest['group']): Promise<Group> {
-    if (choice === 'ffdhe2048' || choice === 'ffdhe3072' || choice === 'ffdhe4096') return STANDARD_GROUPS[choice];
-    const bits = choice === 'generate-3072' ? 3072 : 2048;
-    this.update({ state: 'generating-group', generation: { phase: 'searching', elapsedMs: 0 } });
-    const group = await this.crypto.generateGroup(bits, {
-      onProgress: (p) => this.update({ generation: { phase: p.phase, elapsedMs: p.elapsedMs } }),
-    });
-    this.record('group-generated', `fresh ${bits}-bit safe-prime group`);
+    const { group, generated } = await requestedGroup(choice, this.crypto, (phase, elapsedMs, first) =>
+      this.update(first ? { state: 'generating-group', generation: { phase, elapsedMs } } : { generation: { phase, elapsedMs } }),
+    );
+    if (generated) this.record('group-generated', `fresh ${generated}-bit safe-prime group`);
     return group;
   }
 
   connect(request: ConnectRequest): Promise<PatientStatus> {
-    try {
-      this.store.settings.set(LAST_CONNECT_KEY, JSON.stringify(request));
-    } catch {
-      // Not remembering the form is no reason to refuse the connection (a full disk says so elsewhere).
-    }
+    rememberConnect(this.store.settings, request);
     return this.join(request, null, false);
   }
 
-  /** The last connect request, if the stored one is still a valid one (the file may come from anywhere). */
   lastConnect(): ConnectRequest | null {
-    const raw = this.store.settings.get(LAST_CONNECT_KEY);
-    if (raw === undefined) return null;
-    try {
-      const checked = validateInvokeArg('patient.connect', JSON.parse(raw));
-      return checked.ok ? checked.value : null;
-    } catch {
-      return null;
-    }
+    return lastConnect(this.store.settings);
   }
 
   private get reconnects(): boolean {
