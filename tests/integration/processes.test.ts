@@ -251,7 +251,9 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     const doctor = await startDoctor({ dataDir: join(base, 'doctor') });
     const busy = await runCli(['doctor', '--port', String(doctor.port), '--data-dir', join(base, 'second')], 10_000);
     expect(busy.code).toBe(1);
-    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on 127.0.0.1:${doctor.port} (EADDRINUSE).`]);
+    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([
+      `medchat: Could not listen on 127.0.0.1:${doctor.port}: another program (or another MedChatSecure) already uses this port; choose another port, or close that program (EADDRINUSE).`,
+    ]);
     expect(await doctor.stop()).toBe(0);
   });
 
@@ -264,7 +266,9 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     const admitted = await doctor.waitFor(/^\[admitted\] alice \(([^)]+)\)/);
     expect(admitted.match[1]).toMatch(/^\[::1\]:\d+$/);
     const busy = await runCli(['doctor', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'second')], 10_000);
-    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([`medchat: Could not listen on [::1]:${doctor.port} (EADDRINUSE).`]);
+    expect(busy.lines.filter((l) => l.trim() !== '')).toEqual([
+      `medchat: Could not listen on [::1]:${doctor.port}: another program (or another MedChatSecure) already uses this port; choose another port, or close that program (EADDRINUSE).`,
+    ]);
     alice.interrupt();
     await alice.waitExit(5_000);
     expect(await doctor.stop()).toBe(0);
@@ -274,7 +278,7 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     expect(audit.output).toMatch(new RegExp(`listening on \\[::1\\]:${doctor.port}`));
     expect(audit.output).not.toMatch(/(^|[^[:\da-f])::1:\d/m);
     const unreachable = await runCli(['patient', '--id', 'bob', '--host', '::1', '--port', String(doctor.port), '--data-dir', join(base, 'bob'), '--no-reconnect'], 15_000);
-    expect(unreachable.output).toMatch(new RegExp(`Could not reach \\[::1\\]:${doctor.port}`));
+    expect(unreachable.output).toMatch(new RegExp(`Could not reach \\[::1\\]:${doctor.port}: nothing is listening there; check that the doctor has started the conference, and the port \\(ECONNREFUSED\\)\\.`));
   });
 
   it('i. SIGKILL of the doctor loses nothing: the chain verifies, blocks and pins hold, the folder reopens, the killed session is closed', async () => {

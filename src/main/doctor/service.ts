@@ -34,6 +34,11 @@ export interface DoctorServiceOptions extends ServiceOptions {
 const POLICY_KEY = 'doctor.policy';
 /** Where the doctor last listened ({ host, port } as JSON), offered as "resume" after a restart. */
 const LAST_LISTEN_KEY = 'doctor.last-listen';
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: 'another program (or another MedChatSecure) already uses this port; choose another port, or close that program',
+  EACCES: 'ports below 1024 need administrator rights; choose a port from 1024 up',
+  EADDRNOTAVAIL: 'this computer has no such address; use 127.0.0.1, 0.0.0.0 or one of its own addresses',
+};
 /**
  * Snapshots at most this often. A snapshot lists every patient and the recent receipts, so one
  * per turn of the event loop cost more than the work it reported during a join storm or while
@@ -159,7 +164,8 @@ class DoctorService implements DoctorServiceApi {
       this.listener = await listen(host, port, (socket) => this.doctor.accept(socket), this.doctor.config.maxConnections + 512);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)} (${code}).`);
+      const hint = LISTEN_HINTS[code];
+      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)}${hint ? `: ${hint}` : ''} (${code}).`);
     }
     this.crypto.metrics.reset();
     this.store.settings.set(LAST_LISTEN_KEY, JSON.stringify({ host, port: this.listener.port }));

@@ -48,6 +48,18 @@ export function listen(host: string, port: number, onConnection: (socket: Framed
   });
 }
 
+/** What a person can do about each way a connection fails (the code stays, for whoever looks it up). */
+const UNREACHABLE_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'nothing is listening there; check that the doctor has started the conference, and the port',
+  ENOTFOUND: 'no computer has that name; check the spelling of the address',
+  EAI_AGAIN: 'the name could not be looked up just now; check the network, or use the address in numbers',
+  EHOSTUNREACH: 'that computer cannot be reached from here; check the address and the network',
+  ENETUNREACH: 'this computer has no network to reach it; check the connection',
+  ETIMEDOUT: 'no answer; check the address, and any firewall between you',
+  ECONNRESET: 'the other side closed the connection at once',
+  EADDRNOTAVAIL: 'this computer cannot use that address; check it',
+};
+
 /** `localAddress` picks the source address on a multi-homed machine (the bench dials from many loopback addresses). */
 export function connect(host: string, port: number, timeoutMs = 10_000, localAddress?: string): Promise<FramedSocket> {
   return new Promise((resolve, reject) => {
@@ -63,7 +75,8 @@ export function connect(host: string, port: number, timeoutMs = 10_000, localAdd
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(`Could not reach ${hostPort(host, port)}: ${error.code ?? error.message}.`));
+      const code = error.code ?? error.message;
+      reject(new Error(`Could not reach ${hostPort(host, port)}: ${UNREACHABLE_HINTS[code] ?? 'the connection failed'} (${code}).`));
     });
   });
 }
