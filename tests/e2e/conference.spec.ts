@@ -99,6 +99,16 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
   });
 
   await test.step('the doctor blocks bob for 2 minutes: bob sees the banner and a live countdown', async () => {
+    // A double click on Block only asks; Cancel leaves bob admitted, and so does Escape.
+    await doctor.getByRole('button', { name: 'Block bob', exact: true }).dblclick();
+    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toBeVisible();
+    await doctor.getByRole('group', { name: 'Confirm blocking bob' }).getByRole('button', { name: 'Cancel' }).click();
+    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toHaveCount(0);
+    await doctor.getByRole('button', { name: 'Block bob', exact: true }).click();
+    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toBeFocused();
+    await doctor.keyboard.press('Escape');
+    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toHaveCount(0);
+    await doctorExpectAdmitted(doctor, ['alice', 'bob']);
     await doctorBlock(doctor, 'bob', 2);
     const timer = await patientExpectBlocked(bob);
     await expectCountdownRunning(timer, 2100, 120);

@@ -2,7 +2,7 @@
  * Renderer process. The patients connected now: handshake stage, times, fingerprint, last
  * delivery, and a Block action per row with its duration.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { BlockEntry, PatientRow } from '../../shared/contract.js';
 import { useAction, useApi } from '../common/ApiContext.js';
 import { Fingerprint } from '../common/Fingerprint.js';
@@ -64,10 +64,19 @@ function PatientRowView({ patient, onBlocked }: { patient: PatientRow; onBlocked
   const api = useApi();
   const id = useId();
   const [minutes, setMinutes] = useState(2);
+  const [confirming, setConfirming] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement | null>(null);
   const block = useAction();
+
+  // Block asks first: one click never blocks, so a second click that lands on the next row's
+  // button (rows move up when one leaves) only opens that row's question.
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
 
   const doBlock = async () => {
     const result = await block.run(() => api.invoke('doctor.block', { patientId: patient.id, minutes }));
+    setConfirming(false);
     if (result) onBlocked(result.value);
   };
 
@@ -120,16 +129,25 @@ function PatientRowView({ patient, onBlocked }: { patient: PatientRow; onBlocked
               </option>
             ))}
           </select>
-          <button
-            type="button"
-            className="button-danger"
-            aria-label={`Block ${patient.id}`}
-            disabled={block.busy}
-            onClick={() => void doBlock()}
-          >
-            Block
-          </button>
+          {confirming ? null : (
+            <button type="button" className="button-danger" aria-label={`Block ${patient.id}`} onClick={() => setConfirming(true)}>
+              Block
+            </button>
+          )}
         </div>
+        {confirming ? (
+          <div className="block-confirm" role="group" aria-label={`Confirm blocking ${patient.id}`} onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
+            <span>
+              Block {patient.id} for {minutes} min? They are disconnected at once.
+            </span>
+            <button ref={confirmButton} type="button" className="button-danger" disabled={block.busy} onClick={() => void doBlock()}>
+              Yes, block {patient.id}
+            </button>
+            <button type="button" className="button-secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : null}
         <InlineAlert message={block.error} />
       </td>
     </tr>

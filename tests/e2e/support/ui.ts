@@ -90,6 +90,10 @@ export async function doctorBroadcast(page: Page, text: string, expected: { deli
 export async function doctorBlock(page: Page, id: string, minutes: number): Promise<void> {
   await page.getByRole('combobox', { name: `Block duration for ${id}` }).selectOption(String(minutes));
   await page.getByRole('button', { name: `Block ${id}`, exact: true }).click();
+  // Block asks first; the question takes the focus.
+  const confirm = page.getByRole('button', { name: `Yes, block ${id}`, exact: true });
+  await expect(confirm).toBeFocused();
+  await confirm.click();
 }
 
 export function blockedPanel(page: Page): Locator {
