@@ -60,7 +60,8 @@ export function oneOf<const T extends readonly string[]>(options: T) {
   return v.picklist(options, `must be one of: ${options.join(', ')}.`);
 }
 
-function codePoints(value: string): number {
+/** Characters as a person counts them (code points), the measure of every text limit. */
+export function codePoints(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;

@@ -98,6 +98,17 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await shot(alice, 'patient-admitted.png');
   });
 
+  await test.step('the composer shows the size limit while typing; right-to-left text keeps its direction', async () => {
+    const box = doctor.getByRole('textbox', { name: 'Message to all admitted patients' });
+    await box.fill('x'.repeat(8001));
+    await expect(doctor.getByText('8,001 characters: 1 over the limit of 8,000. Shorten it or send it in parts.')).toBeVisible();
+    await expect(doctor.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
+    await box.fill('');
+    const hebrew = 'שלום, מה שלומך היום?';
+    await doctorBroadcast(doctor, hebrew, { delivered: 2, of: 2 });
+    await expect(messageFeed(alice).getByText(hebrew)).toHaveAttribute('dir', 'auto');
+  });
+
   await test.step('the doctor blocks bob for 2 minutes: bob sees the banner and a live countdown', async () => {
     // A double click on Block only asks; Cancel leaves bob admitted, and so does Escape.
     await doctor.getByRole('button', { name: 'Block bob', exact: true }).dblclick();

@@ -9,6 +9,7 @@ import { useAction, useApi } from '../common/ApiContext.js';
 import { useAnnounce } from '../common/Announcer.js';
 import { InlineAlert } from '../common/InlineAlert.js';
 import { formatClock, isoTime } from '../common/format.js';
+import { codePoints, LIMITS } from '../../shared/contract-schema.js';
 
 export function BroadcastPanel({
   broadcasts,
@@ -31,7 +32,10 @@ export function BroadcastPanel({
     : admitted === 0
       ? 'No patient is admitted yet: messages go to admitted patients only.'
       : null;
-  const canSend = !blocker && text.trim().length > 0 && !send.busy;
+  // The size limit shows while typing, not only after Send.
+  const length = codePoints(text);
+  const over = length > LIMITS.broadcastMaxChars;
+  const canSend = !blocker && !over && text.trim().length > 0 && !send.busy;
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -65,8 +69,17 @@ export function BroadcastPanel({
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={onKeyDown}
-            aria-describedby={`${id}-hint`}
+            dir="auto"
+            aria-invalid={over}
+            aria-describedby={`${id}-hint ${id}-count`}
           />
+          <p id={`${id}-count`} className={over ? 'hint hint-warn' : 'hint'} aria-live="polite">
+            {over
+              ? `${length.toLocaleString()} characters: ${(length - LIMITS.broadcastMaxChars).toLocaleString()} over the limit of ${LIMITS.broadcastMaxChars.toLocaleString()}. Shorten it or send it in parts.`
+              : length > LIMITS.broadcastMaxChars * 0.8
+                ? `${length.toLocaleString()} of ${LIMITS.broadcastMaxChars.toLocaleString()} characters`
+                : null}
+          </p>
         </div>
         <div className="composer-foot">
           <p id={`${id}-hint`} className={blocker ? 'hint hint-warn' : 'hint'}>
@@ -108,7 +121,9 @@ function Receipt({ receipt }: { receipt: BroadcastReceipt }) {
           Delivered to {done} of {all}
         </span>
       </div>
-      <p className="receipt-text">{receipt.text}</p>
+      <p className="receipt-text" dir="auto">
+        {receipt.text}
+      </p>
       {all > 0 ? (
         <ul className="recipients" aria-label={`Delivery of message ${receipt.seq}`}>
           {receipt.recipients.map((r) => (

@@ -28,7 +28,9 @@ export function MessageFeed({ messages, admitted }: { messages: FeedMessage[]; a
         <ol className="feed-list">
           {ordered.map((m) => (
             <li key={`${m.epoch}:${m.seq}:${m.sentAt}`} className="message">
-              <p className="message-text">{m.text}</p>
+              <p className="message-text" dir="auto">
+                {m.text}
+              </p>
               <p className="message-meta">
                 Sent <time dateTime={isoTime(m.sentAt)}>{formatClock(m.sentAt)}</time> · received{' '}
                 <time dateTime={isoTime(m.receivedAt)}>{formatClock(m.receivedAt)}</time> · #{m.seq}
