@@ -1,6 +1,6 @@
 /**
- * What a patient typed is there at the next start: the doctor's address, the patient id and the
- * group, after the app (here its browser-mode process) was stopped and started again.
+ * Things a person should not have to relearn: the patient form is filled as last submitted after
+ * the app (its browser-mode process) restarts, and both roles list their tabs in one order.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,5 +29,17 @@ test('the patient form is filled as it was last submitted, after a restart', asy
     await expect(next.getByRole('combobox', { name: 'Group' })).toHaveValue('ffdhe3072');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('both roles list their tabs in one order: Conference, Audit log, Performance', async ({ apps }) => {
+  const [doctorApp, patientApp] = await Promise.all([apps.start({ label: 'doctor', role: 'doctor' }), apps.start({ label: 'pat', role: 'patient' })]);
+  for (const [app, role] of [
+    [doctorApp, 'doctor'],
+    [patientApp, 'patient'],
+  ] as const) {
+    const page = await apps.open(app);
+    await expectRoleApp(page, role);
+    await expect(page.getByRole('tab')).toHaveText(['Conference', 'Audit log', 'Performance']);
   }
 });

@@ -100,8 +100,9 @@ export function PatientApp() {
               </div>
             ),
           },
-          { key: 'performance', label: 'Performance', content: <PerfPanel role="patient" /> },
+          // The same order as the doctor's tabs.
           { key: 'audit', label: 'Audit log', content: <AuditLog role="patient" /> },
+          { key: 'performance', label: 'Performance', content: <PerfPanel role="patient" /> },
         ]}
       />
     </main>
