@@ -233,7 +233,12 @@ class DoctorService implements DoctorServiceApi {
 
   /** Whether the id was ever pinned or is connected now (the CLI warns before blocking a stranger's id). */
   isKnownPatient(patientId: string): boolean {
-    return this.store.pins.get(patientId) !== undefined || this.doctor.patients().some((p) => p.id === patientId);
+    if (this.doctor.patients().some((p) => p.id === patientId)) return true;
+    try {
+      return this.store.pins.get(patientId) !== undefined;
+    } catch {
+      return false; // not even a valid id: block() says what an id must be
+    }
   }
 
   auditCheckpoint(): AuditCheckpoint {
