@@ -35,7 +35,10 @@ export const ROLES = ['doctor', 'patient'] as const;
 export const ADMISSION_POLICIES = ['tofu', 'ask'] as const;
 export const GROUP_CHOICES = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'] as const;
 export type Role = (typeof ROLES)[number];
-export type GroupChoice = (typeof GROUP_CHOICES)[number];
+/** A group this patient generated before and kept (its key is kept too): "saved:" and the group's id. */
+export type SavedGroupChoice = `saved:${string}`;
+export type GroupChoice = (typeof GROUP_CHOICES)[number] | SavedGroupChoice;
+export const SAVED_GROUP_PATTERN = /^saved:[0-9a-f]{32}$/;
 export type AdmissionPolicy = (typeof ADMISSION_POLICIES)[number];
 
 /** Every reply: Electron passes only an error's message across IPC, so errors travel as data. */
@@ -176,8 +179,19 @@ export interface PatientStatus {
   /** Why the last session ended or failed, for people. */
   reason: string | null;
   generation: { phase: string; elapsedMs: number } | null;
+  /** The choice that joins with this session's group again: a generated group becomes "saved:<id>". */
+  groupChoice: GroupChoice | null;
   /** While reconnecting (or dialling again): the attempt and when it starts (ms since 1970). */
   reconnect: { attempt: number; at: number } | null;
+}
+
+/** A group this patient generated and kept, with the key it holds in that group. */
+export interface SavedGroup {
+  choice: SavedGroupChoice;
+  bits: number;
+  createdAt: number;
+  /** When a handshake last used it. */
+  lastUsedAt: number;
 }
 
 export interface FeedMessage {
@@ -244,7 +258,10 @@ const CONNECT_REQUEST = record({
   host: HOST,
   port: wholeNumber(1, 65535),
   patientId: PATIENT_ID,
-  group: oneOf(GROUP_CHOICES),
+  group: v.union(
+    [oneOf(GROUP_CHOICES), v.pipe(v.string(), v.regex(SAVED_GROUP_PATTERN))],
+    `must be one of: ${GROUP_CHOICES.join(', ')}, or saved: and a saved group's 32-digit id.`,
+  ) as v.GenericSchema<unknown, GroupChoice>,
 });
 export type ConnectRequest = v.InferOutput<typeof CONNECT_REQUEST>;
 
@@ -286,6 +303,8 @@ export const INVOKE = {
   'patient.connect': callWith(CONNECT_REQUEST).resolves<PatientStatus>(),
   /** What this patient last connected with (doctor address, id, group), to fill the form at the next start. */
   'patient.lastConnect': call().returns<ConnectRequest | null>(),
+  /** The groups this patient generated and kept, newest use first. */
+  'patient.groups': call().returns<SavedGroup[]>(),
   'patient.leave': call().resolves<PatientStatus>(),
   'patient.acceptDoctorKey': call(['fingerprint', FINGERPRINT]).resolves<PatientStatus>(),
   'patient.feed': call().returns<FeedMessage[]>(),

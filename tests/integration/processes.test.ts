@@ -240,6 +240,8 @@ describe('medchat doctor and medchat patient in separate processes', () => {
       [['patient', '--port', '5050', '--data-dir', join(base, 'b')], /^medchat: --id is required/m],
       [['patient', '--id', 'alice', '--group', 'nonsense', '--data-dir', join(base, 'c')], /^medchat: --group must be one of ffdhe2048, /m],
       [['doctor', '--port', '70000', '--data-dir', join(base, 'd')], /^medchat: --port must be a number from 0 to 65535/m],
+      [['patient', '--id', 'alice', '--group', 'saved', '--data-dir', join(base, 'e')], /^medchat: --group saved: this patient has no saved group yet; --group generate-2048 makes one\.$/m],
+      [['patient', '--id', 'alice', '--group', 'saved:xyz', '--data-dir', join(base, 'f')], /^medchat: --group must be one of .*saved or saved:ID, not "saved:xyz"\.$/m],
     ];
     const runs = await Promise.all(cases.map(([args]) => runCli(args, 10_000)));
     runs.forEach((run, i) => {

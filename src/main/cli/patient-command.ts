@@ -7,7 +7,7 @@
 import { createPatientService } from '../patient/service.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
-import type { GroupChoice, PatientState, PatientStatus } from '../../shared/contract.js';
+import { SAVED_GROUP_PATTERN, type GroupChoice, type PatientState, type PatientStatus } from '../../shared/contract.js';
 import { FINGERPRINT_PATTERN, ID_PATTERN, ID_RULE } from '../../shared/rules.js';
 import { dataDir, defineCommand, host, port, positiveNumber, UsageError } from './args.js';
 
@@ -21,6 +21,15 @@ const say = (line: string): void => console.log(printableLine(line));
 const timeText = (ms: number): string => (Number.isNaN(new Date(ms).getTime()) ? `${ms} ms since 1970` : new Date(ms).toISOString());
 
 const GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'generate-2048', 'generate-3072'] as const satisfies readonly GroupChoice[];
+const GROUP_VALUES = `${GROUPS.join('|')}|saved|saved:ID`;
+
+/** --group: a standard group, a fresh one, "saved" (the newest kept group) or "saved:ID"; null for "saved". */
+function groupOption(value: string | undefined): GroupChoice | null {
+  if (value === undefined) return 'ffdhe2048';
+  if (value === 'saved') return null;
+  if ((GROUPS as readonly string[]).includes(value) || SAVED_GROUP_PATTERN.test(value)) return value as GroupChoice;
+  throw new UsageError(`--group must be one of ${GROUPS.join(', ')}, saved or saved:ID, not "${printableLine(value)}".`);
+}
 
 export const PATIENT_COMMAND = defineCommand({
   name: 'medchat patient',
@@ -29,12 +38,14 @@ export const PATIENT_COMMAND = defineCommand({
     host: { type: 'string', value: '127.0.0.1' },
     port: { type: 'string', value: '5050' },
     'data-dir': { type: 'string', value: 'DIR' },
-    group: { type: 'string', choices: GROUPS },
+    group: { type: 'string', value: GROUP_VALUES },
     'accept-doctor-key': { type: 'string', value: 'FINGERPRINT' },
     liveness: { type: 'string', value: '30' },
     'no-reconnect': { type: 'boolean' },
   },
-  notes: 'Ctrl+C leaves the conference (or stops reconnecting). A dropped session is retried by itself, waiting 1 s, 2 s, ... up to 30 s, unless --no-reconnect.',
+  notes:
+    'A generated group is kept with its key: --group saved joins with the newest one again (a new group means a new key, which a doctor who knows you must accept). ' +
+    'Ctrl+C leaves the conference (or stops reconnecting). A dropped session is retried by itself, waiting 1 s, 2 s, ... up to 30 s, unless --no-reconnect.',
 });
 const STEP_TEXT: Record<string, string> = {
   connect: 'connected to the doctor',
@@ -53,12 +64,12 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   }
   const patientId = values.id;
   if (!patientId || !ID_PATTERN.test(patientId)) throw new UsageError(`--id is required: ${ID_RULE}.`);
-  const group: GroupChoice = values.group ?? 'ffdhe2048';
+  const chosenGroup = groupOption(values.group);
   const accept = values['accept-doctor-key'];
   if (accept !== undefined && !FINGERPRINT_PATTERN.test(accept)) throw new UsageError('--accept-doctor-key takes the 30-digit fingerprint, in groups of five.');
 
   // Checked before the service starts its crypto worker, which would keep the process alive.
-  const request = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId, group };
+  const address = { host: host(values.host, '127.0.0.1'), port: port(values.port, 5050), patientId };
   const livenessTimeoutMs = positiveNumber('--liveness', values.liveness, 30, 3600) * 1000;
   const service = await createPatientService({
     dataDir: dataDir(values['data-dir'], 'patient', patientId),
@@ -66,6 +77,12 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
     livenessTimeoutMs,
     reconnect: !values['no-reconnect'],
   });
+  const group = chosenGroup ?? service.groups()[0]?.choice;
+  if (!group) {
+    await service.close();
+    throw new UsageError('--group saved: this patient has no saved group yet; --group generate-2048 makes one.');
+  }
+  const request = { ...address, group };
   // Ctrl+C is caught from the start, before any line a user or a script may react to (a signal
   // with no handler would kill the process at once): during the handshake it cancels the
   // connection, once admitted it leaves the conference (opcode 90).
@@ -80,6 +97,7 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
   let printedSteps = 0;
   let lastGeneration = -1;
   let reconnectShown = 0;
+  let keptShown = false;
   const showReconnect = (s: PatientStatus): void => {
     if (s.state !== 'reconnecting' || !s.reconnect || s.reconnect.attempt === reconnectShown) return;
     reconnectShown = s.reconnect.attempt;
@@ -96,6 +114,10 @@ export async function runPatientCommand(argv: string[]): Promise<number> {
       if (s.generation && Math.floor(s.generation.elapsedMs / 1000) > lastGeneration) {
         lastGeneration = Math.floor(s.generation.elapsedMs / 1000);
         say(`[group] generating a fresh safe prime: ${s.generation.phase}, ${lastGeneration} s`);
+      }
+      if (request.group.startsWith('generate-') && s.groupChoice && !keptShown) {
+        keptShown = true;
+        say(`[group] kept with your key as ${s.groupChoice}: --group saved joins with it again`);
       }
       showReconnect(s);
     } else if (event.channel === 'patient.message') {

@@ -19,11 +19,23 @@ export class PatientIdentity {
     return groupIdOf((d) => this.crypto.engine.hash(d), group.p, group.g);
   }
 
+  /** Whether the private part of this group's key is still in the vault. */
+  holdsKey(groupId: string): boolean {
+    return this.vault.get(groupId) !== undefined;
+  }
+
   async keyFor(group: Group): Promise<{ pair: KeyPair; created: boolean }> {
     const id = this.groupId(group);
     const stored = this.store.ownKeys.get(id);
     const x = this.vault.get(id);
-    if (stored && x !== undefined) return { pair: { group, x, y: stored.y }, created: false };
+    if (stored && x !== undefined) {
+      try {
+        this.store.ownKeys.touch(id, this.now());
+      } catch {
+        // Only the order of the saved groups depends on it; a full disk must not stop the join.
+      }
+      return { pair: { group, x, y: stored.y }, created: false };
+    }
     const pair = await this.crypto.generateKeyPair(group);
     this.vault.put(id, pair.x);
     this.store.ownKeys.put({ groupId: id, p: group.p, g: group.g, y: pair.y, createdAt: this.now() });

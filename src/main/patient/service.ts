@@ -10,8 +10,8 @@ import type { Store } from '../store/index.js';
 import { startOnDataFolder } from '../service/data-folder.js';
 import { ServiceError, type PatientServiceApi, type ServiceEvent, type ServiceListener } from '../service/services.js';
 import type { ServiceOptions } from '../service/options.js';
-import { IDLE, lastConnect, rememberConnect, requestedGroup } from './connect-request.js';
-import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession } from '../../shared/contract.js';
+import { IDLE, keepGroupChoice, lastConnect, rememberConnect, requestedGroup, savedGroups } from './connect-request.js';
+import type { AuditEntry, AuditQuery, ConnectRequest, FeedMessage, PatientStatus, PerfSession, SavedGroup } from '../../shared/contract.js';
 import type { PerfRow } from '../../shared/metrics.js';
 import { PatientIdentity } from './identity.js';
 import { PatientSession, type PatientSessionEvents } from './session.js';
@@ -36,7 +36,6 @@ export interface PatientServiceOptions extends ServiceOptions {
 const MAX_FEED = 500;
 /** Performance figures are saved at most this often while broadcasts arrive. */
 const PERF_SAVE_SPACING_MS = 1_000;
-
 
 class PatientService implements PatientServiceApi {
   private current: PatientStatus = { ...IDLE };
@@ -115,11 +114,19 @@ class PatientService implements PatientServiceApi {
   }
 
   private async resolveGroup(choice: ConnectRequest['group']): Promise<Group> {
-    const { group, generated } = await requestedGroup(choice, this.crypto, (phase, elapsedMs, first) =>
+    const sources = { crypto: this.crypto, store: this.store, identity: this.identity };
+    const { group, generated, choice: again } = await requestedGroup(choice, sources, (phase, elapsedMs, first) =>
       this.update(first ? { state: 'generating-group', generation: { phase, elapsedMs } } : { generation: { phase, elapsedMs } }),
     );
-    if (generated) this.record('group-generated', `fresh ${generated}-bit safe-prime group`);
+    if (generated) this.record('group-generated', `fresh ${generated}-bit safe-prime group, kept as ${again}`);
+    this.current = { ...this.current, groupChoice: again };
+    // Reconnections, a retry after a key change and the next start all use this group, not a new one.
+    if (this.lastRequest) this.lastRequest = keepGroupChoice(this.store.settings, this.lastRequest, again);
     return group;
+  }
+
+  groups(): SavedGroup[] {
+    return savedGroups({ store: this.store, identity: this.identity });
   }
 
   connect(request: ConnectRequest): Promise<PatientStatus> {
@@ -175,7 +182,8 @@ class PatientService implements PatientServiceApi {
     }
     this.crypto.metrics.reset();
     const reconnect = retry ? { attempt: this.reconnectAttempt, at: this.now() } : null;
-    this.current = { ...IDLE, patientId: request.patientId, doctor: { host: request.host, port: request.port }, reconnect };
+    const groupChoice = request.group.startsWith('generate-') ? null : request.group;
+    this.current = { ...IDLE, patientId: request.patientId, doctor: { host: request.host, port: request.port }, groupChoice, reconnect };
     this.update({ state: 'connecting' });
     try {
       const group = reuse ?? (await this.resolveGroup(request.group));

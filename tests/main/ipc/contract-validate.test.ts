@@ -27,6 +27,7 @@ const VALID: { [C in InvokeChannel]: InvokeArg<C> } = {
   'doctor.perfHistory': undefined,
   'patient.status': undefined,
   'patient.lastConnect': undefined,
+  'patient.groups': undefined,
   'patient.connect': { host: 'clinic.example.org', port: 5000, patientId: 'alice', group: 'ffdhe3072' },
   'patient.leave': undefined,
   'patient.acceptDoctorKey': { fingerprint: FP },
