@@ -20,9 +20,9 @@ function approvals(page: Page) {
   return page.getByRole('region', { name: /Waiting for your approval/ });
 }
 
-/** The patient's own key, as its Fingerprints panel shows it (after the doctor's, if any). */
+/** The patient's own key, as its Identity check panel shows it (after the doctor's, if any). */
 async function ownFingerprint(page: Page): Promise<string> {
-  const own = page.getByRole('region', { name: 'Fingerprints' }).getByRole('code').last();
+  const own = page.getByRole('region', { name: 'Identity check' }).getByRole('code').last();
   await expect(own).toHaveText(/^\d{5}( \d{5}){5}$/);
   return (await own.textContent()) ?? '';
 }

@@ -78,9 +78,9 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await doctorExpectAdmitted(doctor, ['alice', 'bob']);
     // The safety numbers match across processes: what the doctor reads aloud is what alice pinned,
     // and the key alice shows as hers is the one the doctor's table lists for her.
-    await expect(alice.getByText('First contact: pinned now')).toBeVisible();
+    await expect(alice.getByText('First visit')).toBeVisible();
     const doctorOwn = doctor.getByRole('region', { name: 'Conference' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
-    const aliceKeys = alice.getByRole('region', { name: 'Fingerprints' }).getByRole('code');
+    const aliceKeys = alice.getByRole('region', { name: 'Identity check' }).getByRole('code');
     await expect(aliceKeys).toHaveCount(2);
     const doctorFingerprint = (await doctorOwn.textContent()) ?? '';
     expect(doctorFingerprint).toMatch(/^\d{5}( \d{5}){5}$/);

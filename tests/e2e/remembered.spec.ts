@@ -16,7 +16,7 @@ test('the patient form is filled as it was last submitted, after a restart', asy
     const first = await apps.start({ label: 'zoe', role: 'patient', dataDir });
     const page = await apps.open(first);
     await expectRoleApp(page, 'patient');
-    await patientConnect(page, { host: '127.0.0.1', port, patientId: 'zoe', group: 'RFC 7919 ffdhe3072 (3072-bit)' });
+    await patientConnect(page, { host: '127.0.0.1', port, patientId: 'zoe', group: 'Standard 3072-bit (stronger, slower)' });
     await expect(page.getByText(/Could not reach/).first()).toBeVisible({ timeout: 15_000 });
     await first.stop();
 

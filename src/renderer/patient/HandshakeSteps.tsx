@@ -1,19 +1,39 @@
 /**
- * Renderer process. The handshake as it happens: a vertical stepper of the six steps with the
- * time each completed, the one under way, and where it stopped if it failed.
+ * Renderer process. The connection's details, closed by default: the handshake as it happens (a
+ * vertical stepper of the six steps with the time each completed, the one under way, where it
+ * stopped if it failed) and the group.
  */
 import { useId } from 'react';
 import type { HandshakeStep, PatientStatus } from '../../shared/contract.js';
 import { formatClockMs, isoTime } from '../common/format.js';
 
+/** Each step in plain words, with what happens on the wire for whoever wants it. */
 const STEPS: { step: HandshakeStep; label: string; detail: string }[] = [
-  { step: 'connect', label: 'Connect', detail: 'TCP connection to the doctor' },
-  { step: 'hello', label: 'Hello (op 5)', detail: 'Public parameters and keys exchanged' },
-  { step: 'key-exchange', label: 'Key exchange (op 10)', detail: 'Your signed, encrypted session secret' },
-  { step: 'session-token', label: 'Session token (op 20)', detail: "The doctor's signed reply checked" },
-  { step: 'verifier', label: 'Verifier', detail: 'Session key confirmed to the doctor' },
-  { step: 'admitted', label: 'Admitted', detail: 'You receive the group key and broadcasts' },
+  { step: 'connect', label: 'Reach the doctor', detail: 'TCP connection' },
+  { step: 'hello', label: 'Introduce yourself', detail: 'Hello (opcode 5): your id, public key and group' },
+  { step: 'key-exchange', label: 'Send a secret for this session', detail: "Key exchange (opcode 10): encrypted to the doctor's key, signed with yours" },
+  { step: 'session-token', label: 'The doctor proves who they are', detail: "Session token (opcode 20): the doctor's signature checked" },
+  { step: 'verifier', label: 'Confirm the session key', detail: 'Verifier: both sides hold the same key' },
+  { step: 'admitted', label: 'Admitted', detail: "Group key received (opcode 30): the doctor's messages are decrypted with it" },
 ];
+
+/** The handshake and the group, one click away: closed until the person opens it. */
+export function ConnectionDetails({ status }: { status: PatientStatus }) {
+  return (
+    <details className="panel details-panel">
+      <summary>Connection details</summary>
+      <HandshakeSteps status={status} />
+      {status.group ? (
+        <dl className="facts">
+          <dt>Group</dt>
+          <dd>{status.group.startsWith('ffdhe') ? `${status.group} (RFC 7919)` : status.group}</dd>
+          <dt>Encryption</dt>
+          <dd>ElGamal handshake; messages in AES-256-CBC with HMAC-SHA-256 under the group key</dd>
+        </dl>
+      ) : null}
+    </details>
+  );
+}
 
 export function HandshakeSteps({ status }: { status: PatientStatus }) {
   const id = useId();
@@ -24,8 +44,8 @@ export function HandshakeSteps({ status }: { status: PatientStatus }) {
   const start = status.steps[0]?.at ?? null;
 
   return (
-    <section className="panel" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Handshake</h2>
+    <section aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Handshake</h3>
       {status.steps.length === 0 && !running ? (
         <p className="muted">The steps appear here while you connect.</p>
       ) : (

@@ -1,6 +1,7 @@
 /**
- * Renderer process. Fingerprints: the patient's own, and the doctor's with its pin state. A changed
- * doctor key gets a prominent warning and needs a person's explicit acceptance.
+ * Renderer process. The identity check in plain words: the doctor's number (fingerprint) and
+ * whether it is the one seen before, and the patient's own number to read aloud. A changed doctor
+ * key gets a prominent warning and needs a person's explicit acceptance.
  */
 import { useId } from 'react';
 import type { PatientStatus } from '../../shared/contract.js';
@@ -13,24 +14,18 @@ export function KeyPanel({ status }: { status: PatientStatus }) {
   const id = useId();
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Fingerprints</h2>
+      <h2 id={`${id}-title`}>Identity check</h2>
       <dl className="key-facts">
-        <dt>Doctor&apos;s fingerprint</dt>
+        <dt>The doctor</dt>
         <dd>
-          <Fingerprint value={status.doctorFingerprint} />
           <PinState pinState={status.pinState} />
+          <Fingerprint value={status.doctorFingerprint} />
         </dd>
-        <dt>Your fingerprint</dt>
+        <dt>You</dt>
         <dd>
           <Fingerprint value={status.ownFingerprint} />
-          <span className="hint">Read this aloud if the doctor asks to approve you.</span>
+          <span className="hint">Read your number aloud if the doctor asks, so they know it is you.</span>
         </dd>
-        {status.group ? (
-          <>
-            <dt>Group</dt>
-            <dd>{status.group}</dd>
-          </>
-        ) : null}
       </dl>
     </section>
   );
@@ -41,22 +36,22 @@ function PinState({ pinState }: { pinState: PatientStatus['pinState'] }) {
     case 'unproven':
       return (
         <span className="pin">
-          <span className="badge badge-warn">First contact: not pinned</span>{' '}
-          <span className="hint">The doctor has not proven it holds this key; it is pinned once the handshake completes.</span>
+          <span className="badge badge-warn">Not checked yet</span>{' '}
+          <span className="hint">The doctor has not yet proven this number is theirs.</span>
         </span>
       );
     case 'new':
       return (
         <span className="pin">
-          <span className="badge badge-info">First contact: pinned now</span>{' '}
-          <span className="hint">Compare it with the fingerprint the doctor reads out.</span>
+          <span className="badge badge-info">First visit</span>{' '}
+          <span className="hint">Ask the doctor to read out their number and check it matches this one.</span>
         </span>
       );
     case 'pinned':
       return (
         <span className="pin">
           <span className="badge badge-ok">
-            <span aria-hidden="true">✓ </span>Matches the pinned key
+            <span aria-hidden="true">✓ </span>Same doctor as before
           </span>
         </span>
       );
@@ -69,7 +64,7 @@ function PinState({ pinState }: { pinState: PatientStatus['pinState'] }) {
         </span>
       );
     default:
-      return null;
+      return <span className="hint">Checked when you connect.</span>;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Renderer process. The patient's app: connect, follow the handshake, check the doctor's
- * fingerprint, read the doctor's broadcasts, leave; plus performance and the local audit log.
+ * Renderer process. The patient's app: connect, read the doctor's broadcasts (the most room),
+ * check the doctor's identity in plain words, leave; the handshake and the group one click away
+ * (Connection details); plus performance and the local audit log.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FeedMessage, PatientStatus } from '../../shared/contract.js';
 import { useAction, useApi, useEvent } from '../common/ApiContext.js';
 import { AuditLog } from '../common/AuditLog.js';
@@ -10,7 +11,7 @@ import { InlineAlert } from '../common/InlineAlert.js';
 import { PerfPanel } from '../common/PerfPanel.js';
 import { Tabs } from '../common/Tabs.js';
 import { ConnectPanel } from './ConnectPanel.js';
-import { HandshakeSteps } from './HandshakeSteps.js';
+import { ConnectionDetails } from './HandshakeSteps.js';
 import { KeyChangedWarning, KeyPanel } from './KeyPanel.js';
 import { MessageFeed } from './MessageFeed.js';
 import { SessionBanner } from './SessionBanner.js';
@@ -30,6 +31,9 @@ export function PatientApp() {
   const [current, setCurrent] = useState<TimedStatus | null>(null);
   const [feed, setFeed] = useState<FeedMessage[]>([]);
   const [tab, setTab] = useState('conference');
+  // While the join form shows an error of its own, the banner does not repeat an older one.
+  const [formError, setFormError] = useState(false);
+  const onFormError = useCallback((shown: boolean) => setFormError(shown), []);
   const load = useAction();
   const { run } = load;
   const sawEvent = useRef(false);
@@ -86,15 +90,15 @@ export function PatientApp() {
             content: (
               <div className="stack">
                 <KeyChangedWarning status={status} onStatus={accept} />
-                <SessionBanner status={status} />
+                <SessionBanner status={status} quiet={formError} />
                 <div className="patient-grid">
                   <div className="stack">
-                    <ConnectPanel current={current} onStatus={accept} />
+                    <ConnectPanel current={current} onStatus={accept} onFormError={onFormError} />
                     <MessageFeed messages={feed} admitted={status.state === 'admitted'} />
                   </div>
                   <div className="stack">
-                    <HandshakeSteps status={status} />
                     <KeyPanel status={status} />
+                    <ConnectionDetails status={status} />
                   </div>
                 </div>
               </div>

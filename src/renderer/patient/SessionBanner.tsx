@@ -7,11 +7,16 @@ import { describeCountdown, formatCountdown } from '../common/format.js';
 import { useNow } from '../common/useNow.js';
 import { hostPort } from '../../shared/address.js';
 
-export function SessionBanner({ status }: { status: PatientStatus }) {
+/**
+ * `quiet`: the join form shows an error of its own (a field, a refused connection), so an ended
+ * session's older reason is not shown beside it: one current error at a time.
+ */
+export function SessionBanner({ status, quiet = false }: { status: PatientStatus; quiet?: boolean }) {
   // Always mounted: the region announces each change of state.
+  const shown = quiet && status.state === 'disconnected' ? { ...status, state: 'idle' as const } : status;
   return (
     <div role="status" className="session-status">
-      <BannerContent status={status} />
+      <BannerContent status={shown} />
     </div>
   );
 }
@@ -30,8 +35,7 @@ function BannerContent({ status }: { status: PatientStatus }) {
     case 'admitted':
       return (
         <p className="banner banner-ok">
-          <strong>Admitted</strong> to the conference at {where}
-          {status.patientId ? ` as ${status.patientId}` : ''}. You receive the doctor&apos;s messages below.
+          <strong>Admitted.</strong> The doctor&apos;s messages appear below.
         </p>
       );
     case 'blocked':
