@@ -31,6 +31,7 @@ import {
 export const LIMITS = {
   hostMaxLength: 253,
   blockMinutes: { min: 1, max: BLOCK_MINUTES.max },
+  blockNoteMaxChars: 150,
   broadcastMaxChars: 8000,
   auditTextMaxChars: AUDIT_TEXT_FILTER_MAX_CHARS,
   auditLimit: { min: 1, max: AUDIT_QUERY_MAX_LIMIT },
@@ -133,6 +134,16 @@ export const HOST = v.pipe(
 /** An optional search field: absent, undefined and '' (an empty search box) all mean "no filter". */
 export function filter<T>(schema: FieldSchema<T>) {
   return v.optional(v.pipe(v.unknown(), v.transform((x) => (x === '' ? undefined : x)), v.optional(schema)));
+}
+
+/** One line a person typed: no line breaks, tabs or other control characters; trimmed. */
+export function line(maxChars: number) {
+  return v.pipe(
+    text(maxChars),
+    // eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
+    v.check((s) => !/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(s), 'must be one line, without control characters.'),
+    v.transform((s) => s.trim()),
+  );
 }
 
 // ---- records ----
@@ -238,7 +249,16 @@ function results<A, P extends unknown[]>(arg: FieldSchema<A>, params: (arg: A) =
 }
 
 type Field = readonly [name: string, schema: FieldSchema];
-type FieldsArg<F extends readonly Field[]> = F extends readonly [] ? void : { [E in F[number] as E[0]]: v.InferOutput<E[1]> };
+/** A field whose schema accepts undefined (`filter(...)`) may be left out of the argument. */
+type Optional<S extends FieldSchema> = undefined extends v.InferOutput<S> ? true : false;
+type Flatten<T> = { [K in keyof T]: T[K] };
+type FieldsArg<F extends readonly Field[]> = F extends readonly []
+  ? void
+  : Flatten<
+      { [E in F[number] as Optional<E[1]> extends true ? never : E[0]]: v.InferOutput<E[1]> } & {
+        [E in F[number] as Optional<E[1]> extends true ? E[0] : never]?: v.InferOutput<E[1]>;
+      }
+    >;
 type FieldsParams<F extends readonly Field[]> = { -readonly [I in keyof F]: F[I] extends readonly [string, infer S extends FieldSchema] ? v.InferOutput<S> : never };
 
 /**

@@ -20,6 +20,7 @@ import {
   callWith,
   event,
   filter,
+  line,
   oneOf,
   record,
   text,
@@ -87,7 +88,10 @@ export interface PatientRow {
 
 export interface BlockEntry {
   id: string;
+  /** What the patient is told when refused. */
   reason: string;
+  /** The doctor's own note, given when blocking; kept on this computer, never sent to the patient. */
+  note: string | null;
   blockedAt: number;
   expiresAt: number;
 }
@@ -267,6 +271,8 @@ export type ConnectRequest = v.InferOutput<typeof CONNECT_REQUEST>;
 
 const BROADCAST_TEXT = v.pipe(text(LIMITS.broadcastMaxChars), v.check((t) => t.trim().length > 0, 'must not be empty.'));
 const BLOCK_MINUTES = wholeNumber(LIMITS.blockMinutes.min, LIMITS.blockMinutes.max);
+/** The doctor's own note on a block: optional, one line, never sent to the patient. */
+export const BLOCK_NOTE = filter(line(LIMITS.blockNoteMaxChars));
 
 // ---- invoke channels: "side.method" -> argument, service parameters, result ----
 
@@ -285,7 +291,7 @@ export const INVOKE = {
   'doctor.listen': call(['host', HOST], ['port', wholeNumber(0, 65535)]).resolves<DoctorStatus>(),
   'doctor.stop': call().resolves<DoctorStatus>(),
   'doctor.setPolicy': call(['policy', oneOf(ADMISSION_POLICIES)]).returns<DoctorStatus>(),
-  'doctor.block': call(['patientId', PATIENT_ID], ['minutes', BLOCK_MINUTES]).returns<BlockEntry>(),
+  'doctor.block': call(['patientId', PATIENT_ID], ['minutes', BLOCK_MINUTES], ['note', BLOCK_NOTE]).returns<BlockEntry>(),
   'doctor.unblock': call(['patientId', PATIENT_ID]).returns<void>(),
   'doctor.approve': call(['patientId', PATIENT_ID], ['fingerprint', FINGERPRINT]).returns<void>(),
   'doctor.reject': call(['patientId', PATIENT_ID], ['fingerprint', FINGERPRINT]).returns<void>(),

@@ -110,17 +110,27 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
   });
 
   await test.step('the doctor blocks bob for 2 minutes: bob sees the banner and a live countdown', async () => {
-    // A double click on Block only asks; Cancel leaves bob admitted, and so does Escape.
-    await doctor.getByRole('button', { name: 'Block bob', exact: true }).dblclick();
-    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toBeVisible();
-    await doctor.getByRole('group', { name: 'Confirm blocking bob' }).getByRole('button', { name: 'Cancel' }).click();
-    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toHaveCount(0);
-    await doctor.getByRole('button', { name: 'Block bob', exact: true }).click();
-    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toBeFocused();
+    // A double click on Block only asks; Cancel leaves bob admitted, and so does Escape, which
+    // gives the focus back to "Block bob…".
+    const opener = doctor.getByRole('button', { name: 'Block bob…', exact: true });
+    const question = doctor.getByRole('form', { name: 'Block bob', exact: true });
+    await opener.dblclick();
+    await expect(question.getByRole('button', { name: 'Yes, block bob', exact: true })).toBeVisible();
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await expect(question).toHaveCount(0);
+    await expect(opener).toBeFocused();
+    await opener.click();
+    await expect(question.getByRole('combobox', { name: 'Block bob for' })).toBeFocused();
     await doctor.keyboard.press('Escape');
-    await expect(doctor.getByRole('button', { name: 'Yes, block bob', exact: true })).toHaveCount(0);
+    await expect(question).toHaveCount(0);
+    await expect(opener).toBeFocused();
     await doctorExpectAdmitted(doctor, ['alice', 'bob']);
-    await doctorBlock(doctor, 'bob', 2);
+    // One control per patient: alice's row holds "Block alice…" and nothing else to tab through.
+    await expect(patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' }).getByRole('combobox')).toHaveCount(0);
+    const note = 'missed two video calls';
+    await doctorBlock(doctor, 'bob', 2, note);
+    // bob's row is gone; the Patients heading has the focus, not the body.
+    await expect(patientsPanel(doctor).getByRole('heading', { name: 'Patients' })).toBeFocused();
     const timer = await patientExpectBlocked(bob);
     await expectCountdownRunning(timer, 2100, 120);
     // The doctor's block list: bob, with Unblock and a countdown under 2 minutes.
@@ -128,6 +138,9 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await expect.poll(async () => doctorExpectBlocked(doctor, 'bob', 120), { timeout: 5000 }).toBeLessThan(before);
     await doctorExpectAdmitted(doctor, ['alice']);
     await expect(messageFeed(alice)).toContainText(message);
+    // The note is the doctor's: in the block list, and nowhere on bob's screen.
+    await expect(blockedPanel(doctor).getByRole('listitem').filter({ hasText: 'bob' })).toContainText(`your note: ${note}`);
+    await expect(bob.locator('body')).not.toContainText(note);
     await shot(bob, 'patient-blocked.png');
     await shot(doctor, 'doctor-conference.png');
   });

@@ -364,9 +364,15 @@ describe('medchat doctor and medchat patient in separate processes', () => {
     // An id that is not one is refused by the block list's own rule, in one sentence.
     doctor.send('/block bad!id');
     await doctor.waitFor(/^Error: blocks\.block: id must be 1 to 64 letters, digits or _ \. @ -\.$/, 5_000, from);
-    doctor.send('/block alice 1');
-    await doctor.waitFor(/^Blocked alice until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 5_000, from);
-    await alice.waitFor(/^\[blocked\]/);
+    // A note is the doctor's own: a control character in it is refused, and the patient never sees it.
+    doctor.send('/block alice 1 rude\u001b[2J');
+    await doctor.waitFor(/^Error: The note must be one line, without control characters\.$/, 5_000, from);
+    doctor.send('/block alice 1 rude to the nurse');
+    await doctor.waitFor(/^Blocked alice until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(note: rude to the nurse\)$/, 5_000, from);
+    const told = await alice.waitFor(/^\[blocked\]/);
+    expect(told.line).not.toContain('nurse');
+    doctor.send('/list');
+    await doctor.waitFor(/^ {2}alice until \S+ \S+ \(blocked by the doctor: rude to the nurse\)$/, 5_000, from);
     expect(alice.matching(/^\[message #/)).toEqual(['[message #1] lst']);
     expect(await doctor.stop()).toBe(0);
     // The table comes once, at exit.

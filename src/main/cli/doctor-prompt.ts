@@ -3,7 +3,8 @@
  * and prints the answer. A slip never reaches the patients: unknown commands and lines that look
  * like commands are answered here, not broadcast.
  */
-import type { PendingApproval } from '../../shared/contract.js';
+import { check } from '../../shared/contract-schema.js';
+import { BLOCK_NOTE, type PendingApproval } from '../../shared/contract.js';
 import { formatPerfTable } from '../../shared/metrics.js';
 import { printableLine } from '../../shared/peer-text.js';
 import { BLOCK_MINUTES } from '../../shared/rules.js';
@@ -15,7 +16,8 @@ import { parseDoctorLine } from './doctor-input.js';
 
 export const PROMPT_HELP = `Type a line to send it to every patient. Commands start with /:
   /list                          patients, blocks and requests waiting for you
-  /block ID [MINUTES]            block a patient (2 minutes unless given)
+  /block ID [MINUTES] [NOTE]     block a patient (2 minutes unless given); the note is yours,
+                                 kept in the audit log, never sent to the patient
   /unblock ID
   /approve ID FINGERPRINT        accept a new or changed key; /reject ID FINGERPRINT refuses it
   /perf                          the performance table
@@ -36,6 +38,15 @@ export function pendingLine(p: PendingApproval): string {
   const pinned = p.kind === 'key-change' ? `; pinned key ${p.pinnedFingerprint ?? '?'} since ${localTime(p.pinnedAt ?? 0)}` : '';
   const like = p.kind === 'look-alike' ? `; LOOKS LIKE ${p.similarTo.join(', ')}` : '';
   return `  waiting for approval (${PENDING_KIND[p.kind]}): ${p.id} from ${p.address} key ${p.fingerprint}${pinned}${like}; until ${localTime(p.expiresAt)} — /approve ${p.id} ${fp} | /reject ${p.id} ${fp}`;
+}
+
+/** `/block ID [MINUTES] [NOTE]`: a number after the id is the minutes; whatever follows is the note. */
+function blockArgs(rest: string): { id: string; minutes: number; note: string | undefined } {
+  const [, id, minutes, note] = /^(\S+)(?:\s+([0-9]\S*))?\s*(.*)$/.exec(rest) ?? [];
+  if (!id) throw new UsageError('/block ID [MINUTES] [NOTE]');
+  const checked = check(BLOCK_NOTE, note);
+  if (!checked.ok) throw new UsageError(`The note ${checked.error.message}`);
+  return { id, minutes: positiveNumber('minutes', minutes, 2, BLOCK_MINUTES.max), note: checked.value };
 }
 
 /** "Broadcast #N (epoch E) sent to K patient(s)" is printed from its audit row (doctor-command.ts). */
@@ -85,7 +96,7 @@ async function runCommand(service: DoctorService, name: string, args: string[], 
       console.log(printableLine(`Patients (${snap.patients.length}):`));
       for (const p of snap.patients) console.log(printableLine(`  ${p.id}  ${p.stage}  ${p.address}  key ${p.fingerprint ?? '-'}`));
       console.log(printableLine(`Blocked (${snap.blocks.length}):`));
-      for (const b of snap.blocks) console.log(printableLine(`  ${b.id} until ${localTime(b.expiresAt)} (${b.reason})`));
+      for (const b of snap.blocks) console.log(printableLine(`  ${b.id} until ${localTime(b.expiresAt)} (${b.reason}${b.note ? `: ${b.note}` : ''})`));
       for (const p of snap.pending) console.log(printableLine(pendingLine(p)));
       return false;
     }
@@ -101,12 +112,12 @@ async function runCommand(service: DoctorService, name: string, args: string[], 
       return false;
     }
     case 'block': {
-      const [id, minutes] = args;
-      if (!id) throw new UsageError('/block ID [MINUTES]');
+      const { id, minutes, note } = blockArgs(rest);
       const known = service.isKnownPatient(id);
-      const entry = service.block(id, positiveNumber('minutes', minutes, 2, BLOCK_MINUTES.max));
+      const entry = service.block(id, minutes, note);
       const stranger = known ? '' : ` (no patient with this id has joined or is connected: check the spelling; /unblock ${id} undoes it)`;
-      console.log(printableLine(`Blocked ${id} until ${localTime(entry.expiresAt)}${stranger}`));
+      const noted = entry.note ? ` (note: ${entry.note})` : '';
+      console.log(printableLine(`Blocked ${id} until ${localTime(entry.expiresAt)}${noted}${stranger}`));
       return false;
     }
     case 'unblock':

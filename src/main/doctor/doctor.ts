@@ -337,15 +337,15 @@ export class Doctor implements DoctorContext {
 
   // ---- the doctor's own actions ----
 
-  private blockId(patientId: string, minutes: number, reason: string): BlockEntry {
-    const entry = this.store.blocks.block(patientId, reason, this.now() + Math.round(minutes * 60_000));
-    this.audit('blocked', patientId, null, `${reason}; until ${new Date(entry.expiresAt).toISOString()}`);
+  private blockId(patientId: string, minutes: number, reason: string, note?: string): BlockEntry {
+    const entry = this.store.blocks.block(patientId, reason, this.now() + Math.round(minutes * 60_000), note);
+    this.audit('blocked', patientId, null, `${reason}${entry.note ? ` (note: ${entry.note})` : ''}; until ${new Date(entry.expiresAt).toISOString()}`);
     this.notify();
     return entry;
   }
 
-  block(patientId: string, minutes: number): BlockEntry {
-    const entry = this.blockId(patientId, minutes, 'blocked by the doctor');
+  block(patientId: string, minutes: number, note?: string): BlockEntry {
+    const entry = this.blockId(patientId, minutes, 'blocked by the doctor', note);
     const message: DoctorMessage = { op: DOCTOR_OP.BLOCKED, reason: `The doctor blocked you for ${minutes} min.`, until: entry.expiresAt };
     for (const session of [...this.sessions]) if (session.patientId === patientId) void session.close(message);
     return entry;

@@ -197,8 +197,9 @@ class DoctorService implements DoctorServiceApi {
     return this.status();
   }
 
-  block(patientId: string, minutes: number): BlockEntry {
-    return this.doctor.block(patientId, minutes);
+  /** The note is the doctor's own: kept in the block list and the audit log, never sent to the patient. */
+  block(patientId: string, minutes: number, note?: string): BlockEntry {
+    return this.doctor.block(patientId, minutes, note);
   }
 
   unblock(patientId: string): void {

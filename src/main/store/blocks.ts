@@ -7,12 +7,16 @@ import type { BlockEntry } from '../../shared/contract.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import { StoreError } from './errors.js';
-import { asRow, rowInteger, rowString } from './rows.js';
+import { asRow, rowInteger, rowStringOrNull, rowString } from './rows.js';
 import { checkId, checkTimestamp, cleanText } from './validate.js';
 
 export interface BlockStore {
-  /** Blocks until expiresAt; a block already active keeps the later of the two expiries. */
-  block(id: string, reason: string, expiresAt: number): BlockEntry;
+  /**
+   * Blocks until expiresAt; a block already active keeps the later of the two expiries (and the
+   * reason and note that came with it). `reason` is what the patient is told; `note` is the
+   * doctor's own, never sent.
+   */
+  block(id: string, reason: string, expiresAt: number, note?: string | null): BlockEntry;
   /** True when an active block was lifted. */
   unblock(id: string): boolean;
   /** The block on id, only while expiresAt > now(). */
@@ -24,6 +28,7 @@ export interface BlockStore {
 }
 
 export const BLOCK_REASON_MAX = 200;
+export const BLOCK_NOTE_MAX = 200;
 
 function readBlock(value: unknown): BlockEntry {
   const what = 'block row';
@@ -31,18 +36,19 @@ function readBlock(value: unknown): BlockEntry {
   return {
     id: rowString(row, 'id', what),
     reason: rowString(row, 'reason', what),
+    note: rowStringOrNull(row, 'note', what),
     blockedAt: rowInteger(row, 'blocked_at', what),
     expiresAt: rowInteger(row, 'expires_at', what),
   };
 }
 
 export function createBlockStore(db: Db, now: Clock): BlockStore {
-  const columns = 'id, reason, blocked_at, expires_at';
+  const columns = 'id, reason, note, blocked_at, expires_at';
   const selectActive = db.prepare(`SELECT ${columns} FROM blocks WHERE id = ? AND expires_at > ?`);
   const listActive = db.prepare(`SELECT ${columns} FROM blocks WHERE expires_at > ? ORDER BY expires_at, id`);
   const upsert = db.prepare(
-    `INSERT INTO blocks (${columns}) VALUES (@id, @reason, @blockedAt, @expiresAt)
-     ON CONFLICT (id) DO UPDATE SET reason = @reason, blocked_at = @blockedAt, expires_at = @expiresAt`,
+    `INSERT INTO blocks (${columns}) VALUES (@id, @reason, @note, @blockedAt, @expiresAt)
+     ON CONFLICT (id) DO UPDATE SET reason = @reason, note = @note, blocked_at = @blockedAt, expires_at = @expiresAt`,
   );
   const remove = db.prepare('DELETE FROM blocks WHERE id = ?');
   const purge = db.prepare('DELETE FROM blocks WHERE expires_at <= ?');
@@ -66,10 +72,11 @@ export function createBlockStore(db: Db, now: Clock): BlockStore {
   });
 
   return {
-    block(id, reason, expiresAt) {
+    block(id, reason, expiresAt, note = null) {
       const entry: BlockEntry = {
         id: checkId(id, 'blocks.block: id'),
         reason: cleanText(reason, 'blocks.block: reason', BLOCK_REASON_MAX),
+        note: note === null || note === '' ? null : cleanText(note, 'blocks.block: note', BLOCK_NOTE_MAX),
         blockedAt: now(),
         expiresAt: checkTimestamp(expiresAt, 'blocks.block: expiresAt (ms since the epoch)'),
       };

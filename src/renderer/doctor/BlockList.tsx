@@ -1,6 +1,7 @@
 /**
- * Renderer process. Blocked patient ids with a live countdown to expiry, and Unblock. An entry
- * leaves the list when its time runs out, even before the next snapshot says so.
+ * Renderer process. Blocked patient ids with a live countdown to expiry, the doctor's own note,
+ * and Unblock. An entry leaves the list when its time runs out, even before the next snapshot
+ * says so.
  */
 import { useId } from 'react';
 import type { BlockEntry } from '../../shared/contract.js';
@@ -38,7 +39,14 @@ function BlockItem({ entry, now, onUnblocked }: { entry: BlockEntry; now: number
       <div className="block-who">
         <span className="patient-id">{entry.id}</span>
         <span className="sub">
-          {entry.reason} · since <time dateTime={isoTime(entry.blockedAt)}>{formatClock(entry.blockedAt)}</time>
+          {entry.reason}
+          {entry.note ? (
+            <>
+              {' '}
+              · your note: <q dir="auto">{entry.note}</q>
+            </>
+          ) : null}{' '}
+          · since <time dateTime={isoTime(entry.blockedAt)}>{formatClock(entry.blockedAt)}</time>
         </span>
       </div>
       <span role="timer" className="countdown" aria-label={`${describeCountdown(left)} left`}>

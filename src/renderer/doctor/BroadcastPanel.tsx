@@ -11,6 +11,9 @@ import { InlineAlert } from '../common/InlineAlert.js';
 import { formatClock, isoTime } from '../common/format.js';
 import { codePoints, LIMITS } from '../../shared/contract-schema.js';
 
+/** The message box's id, so the Patients panel can offer to skip straight to it. */
+export const BROADCAST_TEXT_ID = 'broadcast-message';
+
 export function BroadcastPanel({
   broadcasts,
   admitted,
@@ -62,9 +65,9 @@ export function BroadcastPanel({
       <h2 id={`${id}-title`}>Broadcast</h2>
       <form onSubmit={(e) => void submit(e)} className="composer">
         <div className="field">
-          <label htmlFor={`${id}-text`}>Message to all admitted patients</label>
+          <label htmlFor={BROADCAST_TEXT_ID}>Message to all admitted patients</label>
           <textarea
-            id={`${id}-text`}
+            id={BROADCAST_TEXT_ID}
             rows={3}
             value={text}
             onChange={(e) => setText(e.target.value)}

@@ -101,13 +101,16 @@ export async function doctorBroadcast(page: Page, text: string, expected: { deli
   await expect(page.getByRole('textbox', { name: 'Message to all admitted patients' })).toHaveValue('');
 }
 
-export async function doctorBlock(page: Page, id: string, minutes: number): Promise<void> {
-  await page.getByRole('combobox', { name: `Block duration for ${id}` }).selectOption(String(minutes));
-  await page.getByRole('button', { name: `Block ${id}`, exact: true }).click();
-  // Block asks first; the question takes the focus.
-  const confirm = page.getByRole('button', { name: `Yes, block ${id}`, exact: true });
-  await expect(confirm).toBeFocused();
-  await confirm.click();
+/** "Block…" asks first: how long, an optional note, then "Yes, block ID". */
+export async function doctorBlock(page: Page, id: string, minutes: number, note?: string): Promise<void> {
+  await page.getByRole('button', { name: `Block ${id}…`, exact: true }).click();
+  const form = page.getByRole('form', { name: `Block ${id}`, exact: true });
+  const duration = form.getByRole('combobox', { name: `Block ${id} for` });
+  // The question takes the focus.
+  await expect(duration).toBeFocused();
+  await duration.selectOption(String(minutes));
+  if (note !== undefined) await form.getByRole('textbox', { name: 'Note (optional)' }).fill(note);
+  await form.getByRole('button', { name: `Yes, block ${id}`, exact: true }).click();
 }
 
 export function blockedPanel(page: Page): Locator {

@@ -171,6 +171,13 @@ describe('field rules', () => {
     rejects('doctor.block', { patientId: 'a' });
   });
 
+  it("block note: optional, one line of at most 150 characters, trimmed; empty means none", () => {
+    expect(accepts('doctor.block', { patientId: 'a', minutes: 5, note: '  missed three appointments ' })).toEqual({ patientId: 'a', minutes: 5, note: 'missed three appointments' });
+    expect(accepts('doctor.block', { patientId: 'a', minutes: 5, note: '' })).toEqual({ patientId: 'a', minutes: 5 });
+    expect(accepts('doctor.block', { patientId: 'a', minutes: 5, note: 'é'.repeat(150) })).toMatchObject({ note: 'é'.repeat(150) });
+    for (const note of ['x'.repeat(151), 'two\nlines', 'tab\there', 'esc\u001b[2J', 'nul\u0000', 'ls\u2028', 42, null, ['x']]) rejects('doctor.block', { patientId: 'a', minutes: 5, note });
+  });
+
   it('broadcast text: 1 to 8000 characters, counted as code points', () => {
     accepts('doctor.broadcast', { text: 'x'.repeat(8000) });
     accepts('doctor.broadcast', { text: '🩺'.repeat(8000) }); // 16000 UTF-16 units, 8000 characters

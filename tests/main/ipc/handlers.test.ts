@@ -135,7 +135,7 @@ describe('handleInvoke', () => {
     const before = Date.now();
     const block = value(await handleInvoke(rt, 'doctor.block', { patientId: 'alice', minutes: 3 }));
     const after = Date.now();
-    expect(block).toEqual({ id: 'alice', reason: 'blocked by the doctor', blockedAt: expect.any(Number), expiresAt: expect.any(Number) });
+    expect(block).toEqual({ id: 'alice', reason: 'blocked by the doctor', note: null, blockedAt: expect.any(Number), expiresAt: expect.any(Number) });
     // The engine reads its clock once for the expiry and once more for blockedAt, so the two can
     // be a millisecond apart: check each against the wall clock around the call instead.
     expect(block.blockedAt).toBeGreaterThanOrEqual(before);

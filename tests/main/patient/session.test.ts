@@ -71,4 +71,21 @@ describe('the patient session', () => {
     await untilKeyed(d);
     expect(back.state).toBe('admitted');
   });
+
+  it("keeps the doctor's block note on the doctor's side: in the block list and the audit log, never in what the patient is told", async () => {
+    d = memoryDoctor();
+    const alice = memoryPatient(d, 'alice');
+    await untilKeyed(d);
+    const note = 'rude to the nurse';
+    expect(d.doctor.block('alice', 5, note)).toMatchObject({ reason: 'blocked by the doctor', note });
+    await settle();
+    expect(alice.state).toBe('blocked');
+    expect(alice.reason).toMatch(/blocked you for 5 min/);
+    const refused = memoryPatient(d, 'alice', { keyPair: alice.keyPair });
+    await settle();
+    expect(refused.state).toBe('blocked');
+    expect(refused.reason).toMatch(/You are blocked \(blocked by the doctor\)/);
+    for (const told of [alice.reason, refused.reason]) expect(told).not.toContain(note);
+    expect(d.audit.find((e) => e.kind === 'blocked')?.detail).toContain(`(note: ${note})`);
+  });
 });

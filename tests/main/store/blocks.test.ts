@@ -8,7 +8,7 @@ describe('blocks', () => {
   it('blocks until an absolute expiry and lapses when the clock passes it', () => {
     const { store, clock } = testStore();
     const entry = store.blocks.block('p1', 'bad signature', T0 + 2 * MIN);
-    expect(entry).toEqual({ id: 'p1', reason: 'bad signature', blockedAt: T0, expiresAt: T0 + 2 * MIN });
+    expect(entry).toEqual({ id: 'p1', reason: 'bad signature', note: null, blockedAt: T0, expiresAt: T0 + 2 * MIN });
     expect(store.blocks.active('p1')).toEqual(entry);
     clock.advance(2 * MIN - 1);
     expect(store.blocks.active('p1')).toEqual(entry);
@@ -33,9 +33,9 @@ describe('blocks', () => {
     store.blocks.block('p1', 'stale timestamp', T0 + 10 * MIN);
     clock.advance(MIN);
     const shorter = store.blocks.block('p1', 'bad verifier', T0 + 3 * MIN);
-    expect(shorter).toEqual({ id: 'p1', reason: 'stale timestamp', blockedAt: T0, expiresAt: T0 + 10 * MIN });
+    expect(shorter).toEqual({ id: 'p1', reason: 'stale timestamp', note: null, blockedAt: T0, expiresAt: T0 + 10 * MIN });
     const longer = store.blocks.block('p1', 'blocked by the doctor', T0 + 60 * MIN);
-    expect(longer).toEqual({ id: 'p1', reason: 'blocked by the doctor', blockedAt: T0, expiresAt: T0 + 60 * MIN });
+    expect(longer).toEqual({ id: 'p1', reason: 'blocked by the doctor', note: null, blockedAt: T0, expiresAt: T0 + 60 * MIN });
     expect(store.blocks.active('p1')).toEqual(longer);
   });
 
@@ -44,7 +44,22 @@ describe('blocks', () => {
     store.blocks.block('p1', 'first', T0 + MIN);
     clock.advance(5 * MIN);
     const again = store.blocks.block('p1', 'second', T0 + 6 * MIN);
-    expect(again).toEqual({ id: 'p1', reason: 'second', blockedAt: T0 + 5 * MIN, expiresAt: T0 + 6 * MIN });
+    expect(again).toEqual({ id: 'p1', reason: 'second', note: null, blockedAt: T0 + 5 * MIN, expiresAt: T0 + 6 * MIN });
+  });
+
+  it("keeps the doctor's note apart from the reason, cleaned, and replaced only by a longer block", () => {
+    const { store, clock, dataDir } = testStore();
+    const entry = store.blocks.block('p1', 'blocked by the doctor', T0 + 10 * MIN, 'shouted at\u001b[2J staff \u202Eevil');
+    expect(entry).toMatchObject({ reason: 'blocked by the doctor', note: 'shouted at\uFFFD[2J staff \uFFFDevil' });
+    expect(store.blocks.block('p1', 'blocked by the doctor', T0 + 5 * MIN, 'later, shorter').note).toBe(entry.note);
+    clock.advance(MIN);
+    expect(store.blocks.block('p1', 'blocked by the doctor', T0 + 20 * MIN).note).toBeNull();
+    expect(store.blocks.block('p2', 'r', T0 + 2 * MIN, '').note).toBeNull();
+    expect(() => store.blocks.block('p3', 'r', T0 + 2 * MIN, 'x'.repeat(201))).toThrow(/note/);
+    store.blocks.block('p4', 'r', T0 + 30 * MIN, 'missed three appointments');
+    store.close();
+    const reopened = track(openStore(dataDir, { now: clock.now }));
+    expect(reopened.blocks.active('p4')).toMatchObject({ reason: 'r', note: 'missed three appointments' });
   });
 
   it('lists active blocks soonest expiry first', () => {
