@@ -53,7 +53,7 @@ export function App() {
   } else if (info.role === 'patient') {
     body = <PatientApp />;
   } else {
-    body = <RoleChooser onChosen={setInfo} />;
+    body = <RoleChooser lastRole={info.lastRole} onChosen={setInfo} />;
   }
 
   return (

@@ -49,12 +49,16 @@ export interface ContractError {
   code: string;
   /** A sentence a person can act on. */
   message: string;
+  /** The argument's field at fault, when one is (the port of a refused listen): a form marks it. */
+  field?: string;
 }
 
 // ---- views (what the UI may see) ----
 
 export interface AppInfo {
   role: Role | null;
+  /** The role this data folder was last used in: the chooser offers it first. */
+  lastRole: Role | null;
   version: string;
   /** 'electron' in the desktop app, 'browser' in browser mode. */
   shell: 'electron' | 'browser';

@@ -73,11 +73,17 @@ test('a key change and a look-alike id get cards that say so; accepting the new 
 
   await test.step('the doctor accepts the new key: the new device is admitted, the old session ends', async () => {
     await approvals(doctor).getByRole('button', { name: 'Accept new key for alice' }).click();
+    // The decided card is gone; the focus is on the next card's first button, not the page's top.
+    const lookCard = approvals(doctor).getByRole('listitem').filter({ has: doctor.getByRole('heading', { name: /Look-alike id/ }) });
+    await expect(lookCard.getByRole('button').first()).toBeFocused();
     await patientConnect(device, peer);
     await patientExpectAdmitted(device, peer);
     // The banner on the conference tab (the audit tab, kept in the page, has the same sentence in a row).
     await expect(alice.getByRole('tabpanel', { name: 'Conference' }).getByText(/now uses a new key that the doctor accepted/)).toBeVisible({ timeout: 20_000 });
     await approvals(doctor).getByRole('button', { name: 'Reject aIice' }).click();
     await expect(look.getByRole('tabpanel', { name: 'Conference' }).getByText(/declined/)).toBeVisible({ timeout: 20_000 });
+    // None left: the Patients heading has the focus.
+    await expect(approvals(doctor)).toHaveCount(0);
+    await expect(doctor.getByRole('heading', { name: 'Patients' })).toBeFocused();
   });
 });

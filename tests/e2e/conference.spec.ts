@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { freePort } from './support/free-port.js';
 import { SCREENSHOT_DIR } from './support/paths.js';
@@ -79,7 +79,7 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     // The safety numbers match across processes: what the doctor reads aloud is what alice pinned,
     // and the key alice shows as hers is the one the doctor's table lists for her.
     await expect(alice.getByText('First visit')).toBeVisible();
-    const doctorOwn = doctor.getByRole('region', { name: 'Conference' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
+    const doctorOwn = doctor.getByRole('region', { name: 'Admission and keys' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
     const aliceKeys = alice.getByRole('region', { name: 'Identity check' }).getByRole('code');
     await expect(aliceKeys).toHaveCount(2);
     const doctorFingerprint = (await doctorOwn.textContent()) ?? '';
@@ -96,6 +96,23 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await expect(messageFeed(bob)).toContainText(message);
     await expect(patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' })).toContainText('#1');
     await shot(alice, 'patient-admitted.png');
+  });
+
+  await test.step('at 800x600 and at 1280x800 the working panels start above the fold for both roles', async () => {
+    const top = async (target: Locator): Promise<number> => (await target.boundingBox())?.y ?? Number.POSITIVE_INFINITY;
+    const original = doctor.viewportSize();
+    for (const size of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
+      for (const page of [doctor, alice]) await page.setViewportSize(size);
+      const fold = size.height;
+      // The doctor: the patients' rows and the message box, not settings, come first.
+      expect(await top(patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' }))).toBeLessThan(fold);
+      expect(await top(doctor.getByRole('textbox', { name: 'Message to all admitted patients' }))).toBeLessThan(fold);
+      // The patient: the message itself.
+      expect(await top(messageFeed(alice).getByText(message))).toBeLessThan(fold);
+      await shot(doctor, `doctor-${size.width}x${size.height}.png`);
+      await shot(alice, `patient-${size.width}x${size.height}.png`);
+    }
+    if (original) for (const page of [doctor, alice]) await page.setViewportSize(original);
   });
 
   await test.step('the composer shows the size limit while typing; right-to-left text keeps its direction', async () => {
@@ -216,13 +233,6 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await bob.getByRole('button', { name: 'Try again', exact: true }).click();
     await expect(bob.getByRole('button', { name: 'Leave conference' })).toBeVisible({ timeout: 20_000 });
     await doctorExpectAdmitted(doctor, ['alice', 'bob']);
-  });
-
-  await test.step('the patient UI at 800x600', async () => {
-    await openTab(alice, 'Conference');
-    await alice.setViewportSize({ width: 800, height: 600 });
-    await expect(messageFeed(alice)).toContainText(message);
-    await shot(alice, 'patient-800x600.png');
   });
 
   expect(errors.flat()).toEqual([]);

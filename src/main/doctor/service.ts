@@ -165,7 +165,8 @@ class DoctorService implements DoctorServiceApi {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
       const hint = LISTEN_HINTS[code];
-      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)}${hint ? `: ${hint}` : ''} (${code}).`);
+      const field = code === 'EADDRINUSE' || code === 'EACCES' ? 'port' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'host' : undefined;
+      throw new ServiceError('LISTEN_FAILED', `Could not listen on ${hostPort(host, port)}${hint ? `: ${hint}` : ''} (${code}).`, field);
     }
     this.crypto.metrics.reset();
     this.store.settings.set(LAST_LISTEN_KEY, JSON.stringify({ host, port: this.listener.port }));

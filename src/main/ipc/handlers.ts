@@ -75,6 +75,7 @@ export async function handleInvoke(runtime: AppRuntime, channel: unknown, rawArg
     const value = await HANDLERS[channel](runtime, checked.value);
     return { ok: true, value };
   } catch (error) {
+    if (error instanceof ServiceError && error.field) return { ok: false, error: { code: error.code, message: error.message, field: error.field } };
     if (error instanceof ServiceError || error instanceof StoreError) return { ok: false, error: { code: error.code, message: error.message } };
     // The disk full, read-only or damaged under a running service: a sentence, not "internal error".
     const fault = storeFault(error, runtime.dataDir);

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { AppInfo, ChannelMethods, Role } from '../../shared/contract.js';
 import { defaultBackendSelection } from '../crypto/engine.js';
+import { readLastRole, writeLastRole } from './last-role.js';
 import type { DoctorServiceOptions } from '../doctor/service.js';
 import type { PatientServiceOptions } from '../patient/service.js';
 import type { KeyVault } from '../store/index.js';
@@ -66,6 +67,7 @@ export class AppRuntime implements ChannelMethods<'app'> {
   private active: ActiveService | null = null;
   private unsubscribeService: (() => void) | null = null;
   private closing: Promise<void> | null = null;
+  private lastRole: Role | null;
 
   constructor(options: AppRuntimeOptions) {
     this.dataDir = options.dataDir;
@@ -75,6 +77,7 @@ export class AppRuntime implements ChannelMethods<'app'> {
     this.factories = options.factories ?? ENGINE_FACTORIES;
     this.log = options.log ?? ((line) => console.error(line));
     this.logPath = options.logPath ?? null;
+    this.lastRole = readLastRole(this.dataDir, this.log);
   }
 
   /** Creates a runtime and, when a role is given, its service. */
@@ -95,6 +98,7 @@ export class AppRuntime implements ChannelMethods<'app'> {
   info(): AppInfo {
     return {
       role: this.chosenRole,
+      lastRole: this.lastRole,
       version: this.version,
       shell: this.shell,
       dataDir: this.chosenRole ? this.roleDir(this.chosenRole) : this.dataDir,
@@ -149,6 +153,8 @@ export class AppRuntime implements ChannelMethods<'app'> {
     }
     this.active = active;
     this.unsubscribeService = active.service.subscribe((event) => this.emit(event));
+    if (this.lastRole !== role) writeLastRole(this.dataDir, role, this.log);
+    this.lastRole = role;
   }
 
   /** The doctor service; NO_ROLE before a role is chosen, WRONG_ROLE in a patient instance. */

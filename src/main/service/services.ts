@@ -20,6 +20,8 @@ export class ServiceError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The argument's field at fault, if one is (ContractError.field). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ServiceError';

@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useEffectEvent, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
-import type { EventChannel, EventMap, Result } from '../../shared/contract.js';
+import type { ContractError, EventChannel, EventMap, Result } from '../../shared/contract.js';
 import type { BridgeStatus, SocketApi } from '../bridge.js';
 
 const ApiContext = createContext<SocketApi | null>(null);
@@ -35,21 +35,24 @@ export function useBridgeStatus(): BridgeStatus {
 export interface Action {
   busy: boolean;
   error: string | null;
-  /** Runs one call; resolves to { value } on success, null on failure (the error is kept). */
-  run<T>(call: () => Promise<Result<T>>): Promise<{ value: T } | null>;
+  /**
+   * Runs one call; resolves to { value } on success, null on failure (the error is kept, unless
+   * `onError` returns true: it showed the error itself, on the field at fault).
+   */
+  run<T>(call: () => Promise<Result<T>>, onError?: (error: ContractError) => boolean): Promise<{ value: T } | null>;
   setError(message: string | null): void;
 }
 
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async <T,>(call: () => Promise<Result<T>>): Promise<{ value: T } | null> => {
+  const run = useCallback(async <T,>(call: () => Promise<Result<T>>, onError?: (error: ContractError) => boolean): Promise<{ value: T } | null> => {
     setBusy(true);
     setError(null);
     try {
       const result = await call();
       if (result.ok) return { value: result.value };
-      setError(result.error.message);
+      if (!onError?.(result.error)) setError(result.error.message);
       return null;
     } catch {
       setError('Something went wrong while talking to MedChatSecure. Try again.');

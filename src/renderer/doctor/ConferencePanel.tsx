@@ -1,20 +1,23 @@
 /**
- * Renderer process. Where the doctor starts and stops listening, sees the conference status,
- * reads out the key fingerprints and chooses how new patients are admitted.
+ * Renderer process. Where the doctor starts and stops listening and sees whether the conference is
+ * open: a short panel (one line while listening), so the patients and the message box follow it on a small screen. The host
+ * and port are checked as the doctor types; a port in use (or an address this computer does not
+ * have) is marked on its field, which takes the focus. How new patients are admitted and the key
+ * fingerprints are in AdmissionPanel.tsx.
  */
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AdmissionPolicy, DoctorStatus } from '../../shared/contract.js';
-import { useAction, useApi } from '../common/ApiContext.js';
-import { Fingerprint } from '../common/Fingerprint.js';
-import { InlineAlert } from '../common/InlineAlert.js';
-import { parsePort } from '../common/format.js';
+import type { DoctorStatus } from '../../shared/contract.js';
 import { hostPort } from '../../shared/address.js';
+import { useAction, useApi } from '../common/ApiContext.js';
+import { hostProblem, portProblem } from '../common/field-rules.js';
+import { parsePort } from '../common/format.js';
+import { InlineAlert } from '../common/InlineAlert.js';
+import { FieldError, useFieldErrors } from '../common/useFieldErrors.js';
+import { policyLabel } from './AdmissionPanel.js';
 
-const POLICIES: { value: AdmissionPolicy; label: string; hint: string }[] = [
-  { value: 'tofu', label: 'Trust on first use', hint: 'Admit a new patient at once and pin their key.' },
-  { value: 'ask', label: 'Ask me', hint: 'Hold each new patient until you compare their fingerprint and approve.' },
-];
+type Field = 'host' | 'port';
+const isField = (name: string | undefined): name is Field => name === 'host' || name === 'port';
 
 export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; onStatus: (status: DoctorStatus) => void }) {
   const api = useApi();
@@ -22,14 +25,21 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
   const [host, setHost] = useState(status.host ?? status.resume?.host ?? '127.0.0.1');
   const [port, setPort] = useState(String(status.port ?? status.resume?.port ?? 5050));
   const listen = useAction();
-  const policy = useAction();
+  const fields = useFieldErrors<Field>(id);
+  const hostCheck = (v: string) => hostProblem(v, 'the address to listen on');
+
+  // A refused listen that names a field (the port in use) is shown on that field.
+  const onFieldError = (error: { field?: string; message: string }) => {
+    if (!isField(error.field)) return false;
+    fields.fail(error.field, error.message);
+    return true;
+  };
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
     const portNumber = parsePort(port);
-    if (!host.trim()) return listen.setError('Enter the address to listen on, for example 127.0.0.1.');
-    if (portNumber === null) return listen.setError('The port must be a whole number from 1 to 65535.');
-    const result = await listen.run(() => api.invoke('doctor.listen', { host: host.trim(), port: portNumber }));
+    if (!fields.validate([['host', hostCheck(host)], ['port', portProblem(port)]]) || portNumber === null) return;
+    const result = await listen.run(() => api.invoke('doctor.listen', { host: host.trim(), port: portNumber }), onFieldError);
     if (result) onStatus(result.value);
   };
 
@@ -44,123 +54,69 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
     if (result) onStatus(result.value);
   };
 
-  // Shows the choice at once; the reply confirms it, an error puts the old one back.
-  const [choosing, setChoosing] = useState<AdmissionPolicy | null>(null);
-  const choosePolicy = async (next: AdmissionPolicy) => {
-    setChoosing(next);
-    const result = await policy.run(() => api.invoke('doctor.setPolicy', { policy: next }));
-    if (result) onStatus(result.value);
-    setChoosing(null);
-  };
+  const fieldProps = (field: Field, value: string, set: (v: string) => void, problem: (v: string) => string | null) => ({
+    id: `${id}-${field}`,
+    type: 'text' as const,
+    value,
+    autoComplete: 'off',
+    spellCheck: false,
+    onChange: (e: { target: { value: string } }) => {
+      set(e.target.value);
+      fields.recheck(field, problem(e.target.value));
+    },
+    ...fields.inputProps(field),
+  });
 
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Conference</h2>
+      <div className="panel-head conference-head">
+        <h2 id={`${id}-title`}>Conference</h2>
+        <p role="status" className="status-line">
+          {status.listening ? (
+            <>
+              <span className="badge badge-ok">Listening</span> on <strong>{hostPort(status.host ?? '', status.port ?? '')}</strong>
+            </>
+          ) : (
+            <span className="badge">Not listening</span>
+          )}
+        </p>
+        {status.listening ? (
+          <button type="button" className="button-secondary" disabled={listen.busy} onClick={() => void stop()}>
+            Stop listening
+          </button>
+        ) : null}
+      </div>
       {!status.listening && status.resume ? (
         <div className="resume-offer" role="region" aria-label="Resume listening">
           <p>
             Last time you listened on <strong>{hostPort(status.resume.host, status.resume.port)}</strong> (new patients:{' '}
-            {POLICIES.find((p) => p.value === status.policy)?.label.toLowerCase() ?? status.policy}).
+            {policyLabel(status.policy).toLowerCase()}).
           </p>
           <button type="button" disabled={listen.busy} onClick={() => void resume()}>
             Resume listening on {hostPort(status.resume.host, status.resume.port)}
           </button>
         </div>
       ) : null}
-      <form className="listen-form" onSubmit={(e) => void start(e)}>
-        <div className="field">
-          <label htmlFor={`${id}-host`}>Host</label>
-          <input
-            id={`${id}-host`}
-            type="text"
-            value={status.listening ? (status.host ?? host) : host}
-            onChange={(e) => setHost(e.target.value)}
-            disabled={status.listening}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </div>
-        <div className="field field-port">
-          <label htmlFor={`${id}-port`}>Port</label>
-          <input
-            id={`${id}-port`}
-            type="text"
-            inputMode="numeric"
-            value={status.listening ? String(status.port ?? port) : port}
-            onChange={(e) => setPort(e.target.value)}
-            disabled={status.listening}
-            autoComplete="off"
-          />
-        </div>
-        <div className="field field-action">
-          {status.listening ? (
-            <button type="button" className="button-secondary" disabled={listen.busy} onClick={() => void stop()}>
-              Stop listening
-            </button>
-          ) : (
+      {status.listening ? null : (
+        <form className="listen-form" onSubmit={(e) => void start(e)} noValidate>
+          <div className="field">
+            <label htmlFor={`${id}-host`}>Host</label>
+            <input {...fieldProps('host', host, setHost, hostCheck)} />
+            <FieldError id={fields.errorId('host')} message={fields.errors.host} />
+          </div>
+          <div className="field field-port">
+            <label htmlFor={`${id}-port`}>Port</label>
+            <input {...fieldProps('port', port, setPort, (v) => portProblem(v))} inputMode="numeric" />
+            <FieldError id={fields.errorId('port')} message={fields.errors.port} />
+          </div>
+          <div className="field field-action">
             <button type="submit" disabled={listen.busy}>
               {listen.busy ? 'Starting…' : 'Start listening'}
             </button>
-          )}
-        </div>
-      </form>
-      <InlineAlert message={listen.error} />
-      <p role="status" className="status-line">
-        {status.listening ? (
-          <>
-            <span className="badge badge-ok">Listening</span> on{' '}
-            <strong>{hostPort(status.host ?? '', status.port ?? '')}</strong>
-          </>
-        ) : (
-          <span className="badge">Not listening</span>
-        )}
-      </p>
-      <dl className="facts">
-        <dt>Group key epoch</dt>
-        <dd>{status.epoch}</dd>
-        <dt>Rekey before each broadcast</dt>
-        <dd>{status.rekeyBeforeBroadcast ? 'On' : 'Off'}</dd>
-      </dl>
-
-      <fieldset className="policy">
-        <legend>New patients</legend>
-        {POLICIES.map((p) => (
-          <div className="radio" key={p.value}>
-            <input
-              type="radio"
-              id={`${id}-policy-${p.value}`}
-              name={`${id}-policy`}
-              value={p.value}
-              checked={(choosing ?? status.policy) === p.value}
-              disabled={policy.busy}
-              aria-describedby={`${id}-policy-${p.value}-hint`}
-              onChange={() => void choosePolicy(p.value)}
-            />
-            <label htmlFor={`${id}-policy-${p.value}`}>{p.label}</label>
-            <span className="hint" id={`${id}-policy-${p.value}-hint`}>
-              {p.hint}
-            </span>
           </div>
-        ))}
-      </fieldset>
-      <InlineAlert message={policy.error} />
-
-      <h3>Your key fingerprints</h3>
-      <p className="hint">Read these aloud to patients so they can check they reached you.</p>
-      {status.fingerprints.length === 0 ? (
-        <p className="muted">No keys yet: a key is made for each group the first time a patient uses it.</p>
-      ) : (
-        <ul className="fingerprints">
-          {status.fingerprints.map((f) => (
-            <li key={`${f.group}-${f.bits}`}>
-              <span className="fp-group">
-                {f.group} <span className="muted">({f.bits}-bit)</span>
-              </span>
-              <Fingerprint value={f.fingerprint} />
-            </li>
-          ))}
-        </ul>
+        </form>
       )}
+      <InlineAlert message={listen.error} />
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { AuditLog } from '../common/AuditLog.js';
 import { InlineAlert } from '../common/InlineAlert.js';
 import { PerfPanel } from '../common/PerfPanel.js';
 import { Tabs } from '../common/Tabs.js';
+import { AdmissionPanel } from './AdmissionPanel.js';
 import { BlockList } from './BlockList.js';
 import { BroadcastPanel } from './BroadcastPanel.js';
 import { ConferencePanel } from './ConferencePanel.js';
@@ -85,11 +86,8 @@ export function DoctorApp() {
               <div className="stack">
                 <PendingApprovals pending={snapshot.pending} />
                 <div className="doctor-grid">
-                  <div className="stack">
+                  <div className="stack doctor-main">
                     <ConferencePanel status={snapshot.status} onStatus={setStatus} />
-                    <BlockList blocks={snapshot.blocks} onUnblocked={removeBlock} />
-                  </div>
-                  <div className="stack">
                     <PatientsTable patients={snapshot.patients} listening={snapshot.status.listening} onBlocked={addBlock} />
                     <BroadcastPanel
                       broadcasts={snapshot.broadcasts}
@@ -97,6 +95,10 @@ export function DoctorApp() {
                       listening={snapshot.status.listening}
                       onSent={addReceipt}
                     />
+                  </div>
+                  <div className="stack doctor-side">
+                    <AdmissionPanel status={snapshot.status} onStatus={setStatus} />
+                    <BlockList blocks={snapshot.blocks} onUnblocked={removeBlock} />
                   </div>
                 </div>
               </div>

@@ -4,13 +4,16 @@
  * rows straight to the message box; after a block the panel's heading takes the focus, since
  * the row that had it is gone.
  */
-import { useId, useRef } from 'react';
+import { useRef } from 'react';
 import type { BlockEntry, PatientRow } from '../../shared/contract.js';
 import { Fingerprint } from '../common/Fingerprint.js';
 import { formatClock, isoTime } from '../common/format.js';
 import { BlockControl } from './BlockControl.js';
 import { BROADCAST_TEXT_ID } from './BroadcastPanel.js';
 import { StageStepper } from './StageStepper.js';
+
+/** The Patients heading's id: the focus goes there when the row or request that had it is gone. */
+export const PATIENTS_HEADING_ID = 'patients-heading';
 
 export function PatientsTable({
   patients,
@@ -21,7 +24,6 @@ export function PatientsTable({
   listening: boolean;
   onBlocked: (entry: BlockEntry) => void;
 }) {
-  const id = useId();
   const heading = useRef<HTMLHeadingElement | null>(null);
   const admitted = patients.filter((p) => p.stage === 'admitted').length;
   const blocked = (entry: BlockEntry) => {
@@ -29,9 +31,9 @@ export function PatientsTable({
     onBlocked(entry);
   };
   return (
-    <section className="panel" aria-labelledby={`${id}-title`}>
+    <section className="panel" aria-labelledby={PATIENTS_HEADING_ID}>
       <div className="panel-head">
-        <h2 id={`${id}-title`} ref={heading} tabIndex={-1}>
+        <h2 id={PATIENTS_HEADING_ID} ref={heading} tabIndex={-1}>
           Patients
         </h2>
         <span className="muted">

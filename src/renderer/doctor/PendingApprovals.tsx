@@ -2,23 +2,44 @@
  * Renderer process. Requests that wait for the doctor: a new patient under the "Ask me" policy, a
  * look-alike id (held under either policy), or a pinned id presenting another key (a possible
  * impersonation). Each kind gets its own card, so a key change never looks like a newcomer.
+ * Once a decided card is gone, the focus moves to the next card's first button, or to the Patients
+ * heading when none is left (where an approved patient appears), never to the page's top.
  */
-import { useId } from 'react';
+import { useCallback, useEffect, useId, useRef } from 'react';
 import type { PendingApproval, PendingKind } from '../../shared/contract.js';
 import { useAction, useApi } from '../common/ApiContext.js';
 import { Fingerprint } from '../common/Fingerprint.js';
 import { InlineAlert } from '../common/InlineAlert.js';
 import { formatClock, isoTime } from '../common/format.js';
 import { useNow } from '../common/useNow.js';
+import { PATIENTS_HEADING_ID } from './PatientsTable.js';
 import { compareIds, describeExpiry, describeSpelling, pendingText } from './pending-text.js';
 import type { SpelledChar } from './pending-text.js';
 
 /** Warnings first: a key change, then a look-alike id, then newcomers; otherwise in arrival order. */
 const ORDER: Record<PendingKind, number> = { 'key-change': 0, 'look-alike': 1, 'new-patient': 2 };
 
+const keyOf = (p: PendingApproval): string => `${p.kind}-${p.id}-${p.fingerprint}`;
+
 export function PendingApprovals({ pending }: { pending: PendingApproval[] }) {
   const id = useId();
   const now = useNow(pending.length > 0);
+  const list = useRef<HTMLUListElement | null>(null);
+  const decided = useRef<string | null>(null);
+  const latest = useRef(pending);
+
+  // The reply to Approve and the snapshot without the card may come in either order.
+  const moveFocus = useCallback(() => {
+    if (decided.current === null || latest.current.some((p) => keyOf(p) === decided.current)) return;
+    decided.current = null;
+    const next = list.current?.querySelector<HTMLButtonElement>('.pending-card button:not(:disabled)');
+    (next ?? document.getElementById(PATIENTS_HEADING_ID))?.focus();
+  }, []);
+  useEffect(() => {
+    latest.current = pending;
+    moveFocus();
+  }, [pending, moveFocus]);
+
   if (pending.length === 0) return null;
   const sorted = [...pending].sort((a, b) => (ORDER[a.kind] ?? 2) - (ORDER[b.kind] ?? 2) || a.requestedAt - b.requestedAt);
   const warnings = pending.filter((p) => p.kind !== 'new-patient').length;
@@ -29,22 +50,27 @@ export function PendingApprovals({ pending }: { pending: PendingApproval[] }) {
         Check each request before you decide.
         {warnings > 0 ? ` ${warnings} of them ${warnings === 1 ? 'is a warning' : 'are warnings'}: read ${warnings === 1 ? 'it' : 'them'} first.` : ''}
       </p>
-      <ul className="pending-list">
+      <ul className="pending-list" ref={list}>
         {sorted.map((p) => (
-          <PendingItem key={`${p.kind}-${p.id}-${p.fingerprint}`} request={p} now={now} />
+          <PendingItem key={keyOf(p)} request={p} now={now} onDecided={() => {
+              decided.current = keyOf(p);
+              moveFocus();
+            }} />
         ))}
       </ul>
     </section>
   );
 }
 
-export function PendingItem({ request, now }: { request: PendingApproval; now: number }) {
+export function PendingItem({ request, now, onDecided }: { request: PendingApproval; now: number; onDecided?: () => void }) {
   const api = useApi();
   const action = useAction();
   const titleId = useId();
   const text = pendingText(request);
   const decide = (verdict: 'doctor.approve' | 'doctor.reject') =>
-    void action.run(() => api.invoke(verdict, { patientId: request.id, fingerprint: request.fingerprint }));
+    void action.run(() => api.invoke(verdict, { patientId: request.id, fingerprint: request.fingerprint })).then((ok) => {
+      if (ok) onDecided?.();
+    });
   const warning = request.kind === 'key-change' || request.kind === 'look-alike';
   return (
     <li className={`pending-card pending-card-${request.kind}`} aria-labelledby={titleId}>

@@ -83,9 +83,27 @@ describe('handleInvoke', () => {
     const result = await handleInvoke(rt, 'app.info', undefined);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value).toMatchObject({ role: null, version: '9.9.9', shell: 'browser', dataDir });
+    expect(result.value).toMatchObject({ role: null, lastRole: null, version: '9.9.9', shell: 'browser', dataDir });
     expect(['native', 'jsbn', 'bigint']).toContain(result.value.modexpBackend);
     expect(factories.created).toEqual([]);
+  });
+
+  it('remembers the role chosen last in the data folder, and ignores a file that is not a role', async () => {
+    const dataDir = scratch.dir('last-role');
+    const start = async (log: string[] = []) =>
+      scratch.track(await AppRuntime.start({ dataDir, shell: 'browser', version: '9.9.9', log: (l) => log.push(l), factories: engineFactories() }));
+    const first = await start();
+    expect(first.info().lastRole).toBeNull();
+    expect(value(await handleInvoke(first, 'app.chooseRole', { role: 'patient' }))).toMatchObject({ role: 'patient', lastRole: 'patient' });
+    await first.close();
+    const second = await start();
+    expect(second.info()).toMatchObject({ role: null, lastRole: 'patient' });
+    await second.close();
+    writeFileSync(join(dataDir, 'last-role'), 'doctor\u001b[2J; rm -rf /\n');
+    const log: string[] = [];
+    const third = await start(log);
+    expect(third.info().lastRole).toBeNull();
+    expect(log).toEqual(['last-role: ignored (not "doctor" or "patient")']);
   });
 
   it('refuses unknown channels without throwing', async () => {
@@ -237,6 +255,21 @@ describe('handleInvoke', () => {
       ok: false,
       error: { code: 'NOT_LISTENING', message: 'Start the conference before broadcasting.' },
     });
+  });
+
+  it('names the field at fault when it knows it: a port in use is the port', async () => {
+    const { rt } = await runtime('doctor');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const result = await handleInvoke(rt, 'doctor.listen', { host: '127.0.0.1', port });
+      expect(result).toMatchObject({ ok: false, error: { code: 'LISTEN_FAILED', field: 'port', message: expect.stringMatching(/already uses this port.*\(EADDRINUSE\)\.$/) } });
+    } finally {
+      busy.close();
+    }
+    // Errors without a field carry none.
+    expect(await handleInvoke(rt, 'doctor.unblock', { patientId: 'alice' })).not.toHaveProperty('error.field');
   });
 
   it('hides any other error behind INTERNAL and logs it without the argument', async () => {
