@@ -25,6 +25,20 @@ export interface FieldErrors<F extends string> {
     'aria-describedby': string | undefined;
   };
   errorId(field: F): string;
+  /**
+   * Everything a plain text field needs: id `${formId}-${field}` (for its label's htmlFor), its
+   * value, and an onChange that sets it and rechecks the field with `problem`.
+   */
+  textInput(field: F, value: string, set: (value: string) => void, problem: (value: string) => FieldCheck): TextInputProps;
+}
+
+export interface TextInputProps extends ReturnType<FieldErrors<string>['inputProps']> {
+  id: string;
+  type: 'text';
+  value: string;
+  autoComplete: 'off';
+  spellCheck: false;
+  onChange: (e: { target: { value: string } }) => void;
 }
 
 export function useFieldErrors<F extends string>(formId: string): FieldErrors<F> {
@@ -68,7 +82,20 @@ export function useFieldErrors<F extends string>(formId: string): FieldErrors<F>
     };
   };
 
-  return { errors, validate, recheck, fail, inputProps, errorId };
+  const textInput = (field: F, value: string, set: (value: string) => void, problem: (value: string) => FieldCheck): TextInputProps => ({
+    id: `${formId}-${field}`,
+    type: 'text',
+    value,
+    autoComplete: 'off',
+    spellCheck: false,
+    onChange: (e) => {
+      set(e.target.value);
+      recheck(field, problem(e.target.value));
+    },
+    ...inputProps(field),
+  });
+
+  return { errors, validate, recheck, fail, inputProps, errorId, textInput };
 }
 
 /** The error under a field; nothing when there is none. */

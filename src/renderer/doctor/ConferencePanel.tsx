@@ -54,18 +54,7 @@ export function ConferencePanel({ status, onStatus }: { status: DoctorStatus; on
     if (result) onStatus(result.value);
   };
 
-  const fieldProps = (field: Field, value: string, set: (v: string) => void, problem: (v: string) => string | null) => ({
-    id: `${id}-${field}`,
-    type: 'text' as const,
-    value,
-    autoComplete: 'off',
-    spellCheck: false,
-    onChange: (e: { target: { value: string } }) => {
-      set(e.target.value);
-      fields.recheck(field, problem(e.target.value));
-    },
-    ...fields.inputProps(field),
-  });
+  const fieldProps = fields.textInput;
 
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>

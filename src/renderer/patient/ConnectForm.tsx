@@ -75,18 +75,7 @@ export function ConnectForm({ status, onStatus, onError }: ConnectFormProps) {
 
   const savedOptions = savedGroupOptions(saved);
   const generating = groupValue.startsWith('generate-');
-  const fieldProps = (field: Field, value: string, set: (v: string) => void, problem: (v: string) => string | null) => ({
-    id: `${id}-${field}`,
-    type: 'text' as const,
-    value,
-    autoComplete: 'off',
-    spellCheck: false,
-    onChange: (e: { target: { value: string } }) => {
-      set(e.target.value);
-      fields.recheck(field, problem(e.target.value));
-    },
-    ...fields.inputProps(field),
-  });
+  const fieldProps = fields.textInput;
 
   return (
     <form onSubmit={(e) => void submit(e)} onInput={() => (touched.current = true)} noValidate>
