@@ -65,7 +65,13 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     await chooseRole(bob, 'patient');
   });
 
-  await test.step('the doctor listens on a free port', async () => {
+  const doctorOwn = doctor.getByRole('region', { name: 'Admission and keys' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
+  let doctorFingerprint = '';
+  await test.step("the doctor's fingerprints can be read out before anyone joins; the doctor listens on a free port", async () => {
+    // Made at the first start, one per standard group, smallest first.
+    await expect(doctor.getByRole('region', { name: 'Admission and keys' }).locator('.fp-group')).toHaveText([/^ffdhe2048/, /^ffdhe3072/, /^ffdhe4096/]);
+    doctorFingerprint = (await doctorOwn.textContent()) ?? '';
+    expect(doctorFingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
     await doctorStartListening(doctor, conferencePort);
     await expect(patientsPanel(doctor)).toContainText('No patient is connected yet.');
   });
@@ -79,11 +85,10 @@ test('a doctor and two patients in three processes: admit, broadcast, block, aud
     // The safety numbers match across processes: what the doctor reads aloud is what alice pinned,
     // and the key alice shows as hers is the one the doctor's table lists for her.
     await expect(alice.getByText('First visit')).toBeVisible();
-    const doctorOwn = doctor.getByRole('region', { name: 'Admission and keys' }).getByRole('listitem').filter({ hasText: 'ffdhe2048' }).getByRole('code');
     const aliceKeys = alice.getByRole('region', { name: 'Identity check' }).getByRole('code');
     await expect(aliceKeys).toHaveCount(2);
-    const doctorFingerprint = (await doctorOwn.textContent()) ?? '';
-    expect(doctorFingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+    // The number read out before the conference is the one alice pinned.
+    await expect(doctorOwn).toHaveText(doctorFingerprint);
     await expect(aliceKeys.nth(0)).toHaveText(doctorFingerprint);
     const aliceRow = patientsPanel(doctor).getByRole('row').filter({ hasText: 'alice' });
     await expect(aliceRow.getByRole('code')).toHaveText((await aliceKeys.nth(1).textContent()) ?? '');

@@ -154,13 +154,18 @@ export function runPerfCommand(argv: string[]): number {
 export function runFingerprintCommand(argv: string[]): number {
   const values = FINGERPRINT_COMMAND.parse(argv);
   const who = values.role === 'patient' ? `Patient ${values.id ?? ''}`.trim() : 'Doctor';
-  const none = `No identity keys yet: ${who === 'Doctor' ? 'the doctor' : 'this patient'}'s key is made at the first conference (medchat ${values.role ?? 'doctor'}).`;
+  const none =
+    who === 'Doctor'
+      ? "No identity keys yet: the doctor's keys are made when medchat doctor (or the app as Doctor) first starts."
+      : "No identity keys yet: this patient's key is made at the first conference (medchat patient).";
   if (!values.help && !existsSync(dbPath(values as RecordsValues))) {
     console.log(none);
     return 0;
   }
   return runOnStore(FINGERPRINT_COMMAND, argv, (store) => {
-    const keys = store.ownKeys.list();
+    // Standard groups first, smallest first, as the doctor's window lists them.
+    const bits = (k: { p: bigint }) => k.p.toString(2).length;
+    const keys = store.ownKeys.list().sort((a, b) => Number(!findStandardGroup(a.p, a.g)) - Number(!findStandardGroup(b.p, b.g)) || bits(a) - bits(b));
     if (keys.length === 0) console.log(none);
     // Labelled, so a line read aloud or pasted into a message says whose key it is.
     for (const k of keys) {

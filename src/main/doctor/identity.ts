@@ -3,13 +3,14 @@
  * algorithm): public parts in the store, private parts in the key vault. A key is never replaced
  * by anything a peer sends (the seed's implementation let unauthenticated joins overwrite it).
  *
- * Standard groups' keys are stored when first needed. A custom group's key is held in memory
+ * Standard groups' keys are made at the first start (ensureStandardKeys), so the doctor can read
+ * out a fingerprint before any patient joins, and otherwise when first needed. A custom group's key is held in memory
  * only (a bounded, least-recently-used set) until a handshake in that group succeeds, and stored
  * only then; when the store holds maxCustomGroups custom keys, the least recently used one is
  * evicted (public and private part). So made-up groups cost no disk and fill no slot for good
  * (issue: 16 hellos with made-up groups made every later custom group TOO_MANY_GROUPS, forever).
  */
-import { findStandardGroup, type AsyncCrypto, type Group, type KeyPair } from '../crypto/index.js';
+import { findStandardGroup, STANDARD_GROUP_NAMES, STANDARD_GROUPS, type AsyncCrypto, type Group, type KeyPair } from '../crypto/index.js';
 import { keyFingerprint, groupIdOf } from '../protocol/index.js';
 import type { KeyVault, Store } from '../store/index.js';
 import type { KeyFingerprint } from '../../shared/contract.js';
@@ -41,6 +42,11 @@ export class DoctorIdentity {
 
   groupId(group: Group): string {
     return groupIdOf((d) => this.crypto.engine.hash(d), group.p, group.g);
+  }
+
+  /** Makes (off the event loop) and stores the key of every standard group not held yet. */
+  async ensureStandardKeys(): Promise<void> {
+    await Promise.all(STANDARD_GROUP_NAMES.map((name) => this.keyFor(STANDARD_GROUPS[name])));
   }
 
   /** The key pair for a validated group: stored, provisional, or newly made. */
@@ -125,7 +131,8 @@ export class DoctorIdentity {
   }
 
   /**
-   * Fingerprints of every key the doctor holds, for reading aloud to patients. Part of every
+   * Fingerprints of every key the doctor holds, for reading aloud to patients: standard groups
+   * first by size, then custom ones. Part of every
    * snapshot of the doctor's state, so computed once per change of keys, not per call.
    */
   fingerprints(): KeyFingerprint[] {
@@ -134,6 +141,8 @@ export class DoctorIdentity {
       bits: k.p.toString(2).length,
       fingerprint: keyFingerprint((d) => this.crypto.engine.hash(d), k.p, k.g, k.y),
     }));
+    // Standard groups first, smallest first (the one most patients use on top), then custom ones.
+    this.fingerprintList.sort((a, b) => Number(a.group === 'custom') - Number(b.group === 'custom') || a.bits - b.bits);
     return this.fingerprintList.map((f) => ({ ...f }));
   }
 }

@@ -55,6 +55,9 @@ class DoctorService implements DoctorServiceApi {
   private lastSnapshotAt = -Infinity;
   private perfTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   constructor(
     private readonly store: Store,
@@ -304,7 +307,17 @@ export async function createDoctorService(options: DoctorServiceOptions): Promis
         onChange: () => service?.changed(),
         onAudit: (entry) => service?.emit({ channel: 'doctor.audit', payload: entry }),
       });
-      service = new DoctorService(store, crypto, doctor, options.log ?? (() => {}), lock.release);
+      const log = options.log ?? (() => {});
+      service = new DoctorService(store, crypto, doctor, log, lock.release);
+      const started = service;
+      // The standard groups' keys, made in the background: their fingerprints can be read out
+      // before anyone joins. A service closed meanwhile drops the work; anything else is logged.
+      void doctor.identity.ensureStandardKeys().then(
+        () => started.changed(),
+        (error: unknown) => {
+          if (!started.isClosed) log(`identity: standard keys not made yet (${(error as Error).name}); each is made when first used`);
+        },
+      );
       if (lock.replacedPid !== null || interrupted > 0) {
         const previous = lock.replacedPid === null ? 'a previous run' : `process ${lock.replacedPid}`;
         doctor.audit('recovered', null, null, `${previous} ended without closing the data folder; ${interrupted} performance session(s) closed as interrupted`);

@@ -61,7 +61,9 @@ export function AdmissionPanel({ status, onStatus }: { status: DoctorStatus; onS
       <h3>Your key fingerprints</h3>
       <p className="hint">Read these aloud to patients so they can check they reached you.</p>
       {status.fingerprints.length === 0 ? (
-        <p className="muted">No keys yet: a key is made for each group the first time a patient uses it.</p>
+        <p className="muted" role="status">
+          Making your keys (a few seconds, once)…
+        </p>
       ) : (
         <ul className="fingerprints">
           {status.fingerprints.map((f) => (
